@@ -1,0 +1,96 @@
+package io.dicemesh.crypto;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.dicemesh.protocol.Body;
+import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.WireLimits;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * Checks envelopes before anything reads their bodies: size, version, sender key, then the Ed25519 signature over
+ * {@code "dicemesh/v1/" || body} as received, and only then parses the body. Never throws on bad input. Thread
+ * safe; caches decoded public keys (bounded) because decoding a key costs about as much as half a verify.
+ */
+public final class EnvelopeVerifier {
+    /** Most decoded public keys kept; the cache is cleared when it would grow past this. */
+    public static final int KEY_CACHE_ENTRIES_MAX = 4096;
+
+    private final ConcurrentHashMap<NodeId, Ed25519.PublicPoint> keys = new ConcurrentHashMap<>();
+
+    /** Parses and verifies one frame (an Envelope without its length prefix). */
+    public VerifyResult open(byte[] frame) {
+        if (frame.length > WireLimits.FRAME_BYTES_MAX) {
+            return new Rejection(RejectReason.OVERSIZE, frame.length + " bytes > " + WireLimits.FRAME_BYTES_MAX);
+        }
+        Envelope envelope;
+        try {
+            envelope = Envelope.parseFrom(frame);
+        } catch (InvalidProtocolBufferException e) {
+            return new Rejection(RejectReason.MALFORMED_ENVELOPE, "unparseable (" + frame.length + " bytes)");
+        }
+        return verify(envelope);
+    }
+
+    /** Verifies an already parsed envelope, e.g. one embedded in a tx or a justification. */
+    public VerifyResult verify(Envelope envelope) {
+        if (envelope.getSerializedSize() > WireLimits.FRAME_BYTES_MAX) {
+            return new Rejection(RejectReason.OVERSIZE, "envelope over " + WireLimits.FRAME_BYTES_MAX + " bytes");
+        }
+        if (envelope.getProtocolVersion() != WireLimits.PROTOCOL_VERSION) {
+            return new Rejection(RejectReason.WRONG_VERSION, "version " + envelope.getProtocolVersion()
+                    + ", this node speaks " + WireLimits.PROTOCOL_VERSION);
+        }
+        if (!NodeId.isWellFormed(envelope.getSender())) {
+            return new Rejection(RejectReason.BAD_SENDER, "sender is " + envelope.getSender().size()
+                    + " bytes, not " + WireLimits.ID_BYTES);
+        }
+        NodeId sender = NodeId.of(envelope.getSender());
+        Ed25519.PublicPoint point = publicPoint(sender);
+        if (point == null) {
+            return new Rejection(RejectReason.BAD_SENDER, "sender " + sender.shortHex() + " is not a curve point");
+        }
+        if (envelope.getSignature().size() != WireLimits.SIGNATURE_BYTES) {
+            return new Rejection(RejectReason.BAD_SIGNATURE, "signature is " + envelope.getSignature().size()
+                    + " bytes, not " + WireLimits.SIGNATURE_BYTES);
+        }
+        byte[] message = Signatures.signedMessage(envelope.getBody().toByteArray());
+        if (!Ed25519.verify(envelope.getSignature().toByteArray(), 0, point, message, 0, message.length)) {
+            return new Rejection(RejectReason.BAD_SIGNATURE, "from " + sender.shortHex());
+        }
+        Body body;
+        try {
+            body = Body.parseFrom(envelope.getBody());
+        } catch (InvalidProtocolBufferException e) {
+            return new Rejection(RejectReason.MALFORMED_BODY, "from " + sender.shortHex());
+        }
+        if (body.getKindCase() == Body.KindCase.KIND_NOT_SET) {
+            return new Rejection(RejectReason.UNKNOWN_KIND, "from " + sender.shortHex());
+        }
+        return new Verified(envelope, sender, body);
+    }
+
+    /** Verifies and also requires one body kind (for envelopes embedded where only that kind may stand). */
+    public VerifyResult verify(Envelope envelope, Body.KindCase expected) {
+        VerifyResult r = verify(envelope);
+        if (r instanceof Verified v && v.kind() != expected) {
+            return new Rejection(RejectReason.UNEXPECTED_KIND, "want " + expected + ", got " + v.kind());
+        }
+        return r;
+    }
+
+    private Ed25519.PublicPoint publicPoint(NodeId id) {
+        Ed25519.PublicPoint cached = keys.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        Ed25519.PublicPoint point = Ed25519.validatePublicKeyPartialExport(id.rawBytes(), 0);
+        if (point != null) {
+            if (keys.size() >= KEY_CACHE_ENTRIES_MAX) {
+                keys.clear();
+            }
+            keys.put(id, point);
+        }
+        return point;
+    }
+}

@@ -1,0 +1,173 @@
+package io.dicemesh.crypto;
+
+import com.google.common.io.BaseEncoding;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * A node's Ed25519 key pair (Bouncy Castle). The key file holds the 32-byte secret seed as hex on one line and is
+ * created with mode 0600; a key file that group or others may read is refused.
+ */
+public final class Identity {
+    /** Name of the key file inside a data dir. */
+    public static final String KEY_FILE_NAME = "node.key";
+
+    private static final String KEY_FILE_HEADER = "dicemesh-ed25519-secret-v1 ";
+    private static final int KEY_FILE_BYTES_MAX = 1024;
+    private static final Set<PosixFilePermission> FORBIDDEN = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private final byte[] secretSeed;
+    private final byte[] publicKey;
+    private final NodeId nodeId;
+
+    private Identity(byte[] secretSeed) {
+        this.secretSeed = secretSeed;
+        this.publicKey = new byte[Ed25519.PUBLIC_KEY_SIZE];
+        Ed25519.generatePublicKey(secretSeed, 0, publicKey, 0);
+        this.nodeId = NodeId.of(publicKey);
+    }
+
+    public static Identity generate(SecureRandom random) {
+        byte[] seed = new byte[Ed25519.SECRET_KEY_SIZE];
+        Ed25519.generatePrivateKey(random, seed);
+        return new Identity(seed);
+    }
+
+    /** An identity from a 32-byte secret seed (RFC 8032 "secret key"). */
+    public static Identity fromSeed(byte[] seed) {
+        if (seed.length != Ed25519.SECRET_KEY_SIZE) {
+            throw new IllegalArgumentException("an Ed25519 secret key is 32 bytes, got " + seed.length);
+        }
+        return new Identity(seed.clone());
+    }
+
+    public NodeId nodeId() {
+        return nodeId;
+    }
+
+    /** Plain Ed25519 over the message, no domain prefix. Use {@link Signatures} for anything sent. */
+    public byte[] signRaw(byte[] message) {
+        return signRaw(message, 0, message.length);
+    }
+
+    byte[] signRaw(byte[] message, int offset, int length) {
+        byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
+        Ed25519.sign(secretSeed, 0, publicKey, 0, message, offset, length, sig, 0);
+        return sig;
+    }
+
+    /**
+     * Writes the key file with mode 0600. Refuses to replace an existing file: a node's key is its identity, and
+     * losing it loses every seat it holds.
+     */
+    public void save(Path file) throws KeyFileException {
+        if (Files.exists(file)) {
+            throw new KeyFileException("key file " + file + " already exists; refusing to overwrite it");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(tmp);
+            if (supportsPosix(dir)) {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+                        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+            } else {
+                Files.createFile(tmp);
+            }
+            String text = KEY_FILE_HEADER + BaseEncoding.base16().lowerCase().encode(secretSeed) + "\n";
+            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new KeyFileException("key file " + file + " already exists; refusing to overwrite it");
+        } catch (IOException e) {
+            throw new KeyFileException("cannot write key file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Loads a key file written by {@link #save}. */
+    public static Identity load(Path file) throws KeyFileException {
+        try {
+            if (supportsPosix(file)) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+                Set<PosixFilePermission> bad = EnumSet.copyOf(FORBIDDEN);
+                bad.retainAll(perms);
+                if (!bad.isEmpty()) {
+                    throw new KeyFileException("key file " + file + " has mode "
+                            + PosixFilePermissions.toString(perms) + ", which lets others read it; run 'chmod 600 "
+                            + file + "' if it was never exposed, otherwise create a new identity");
+                }
+            }
+            if (Files.size(file) > KEY_FILE_BYTES_MAX) {
+                throw new KeyFileException("key file " + file + " is too large to be a dicemesh key");
+            }
+            String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            if (!text.startsWith(KEY_FILE_HEADER.trim())) {
+                throw new KeyFileException("key file " + file + " is not a dicemesh key (missing '"
+                        + KEY_FILE_HEADER.trim() + "')");
+            }
+            String hex = text.substring(KEY_FILE_HEADER.trim().length()).trim();
+            byte[] seed;
+            try {
+                seed = BaseEncoding.base16().lowerCase().decode(hex);
+            } catch (IllegalArgumentException e) {
+                throw new KeyFileException("key file " + file + " is corrupt: the secret is not hex");
+            }
+            if (seed.length != Ed25519.SECRET_KEY_SIZE) {
+                throw new KeyFileException("key file " + file + " is corrupt: the secret is " + seed.length
+                        + " bytes, not 32");
+            }
+            return new Identity(seed);
+        } catch (NoSuchFileException e) {
+            throw new KeyFileException("no key file at " + file);
+        } catch (IOException e) {
+            throw new KeyFileException("cannot read key file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean supportsPosix(Path p) throws IOException {
+        Path existing = p.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing != null && Files.getFileStore(existing).supportsFileAttributeView(PosixFileAttributeView.class);
+    }
+
+    @Override
+    public String toString() {
+        return "Identity[" + nodeId.shortHex() + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Identity other && Arrays.equals(publicKey, other.publicKey);
+    }
+
+    @Override
+    public int hashCode() {
+        return nodeId.hashCode();
+    }
+}

@@ -1,0 +1,108 @@
+package io.dicemesh.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdentityTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void savedKeyLoadsAsTheSameIdentityAndIsOwnerOnly() throws Exception {
+        Identity id = Identity.generate(new SecureRandom());
+        Path file = dir.resolve("node.key");
+        id.save(file);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        Identity loaded = Identity.load(file);
+        assertEquals(id.nodeId(), loaded.nodeId());
+        byte[] msg = {1, 2, 3};
+        assertEquals(java.util.Arrays.toString(id.signRaw(msg)), java.util.Arrays.toString(loaded.signRaw(msg)));
+    }
+
+    @Test
+    void saveNeverOverwritesAnExistingKey() throws Exception {
+        Path file = dir.resolve("node.key");
+        Identity first = Identity.generate(new SecureRandom());
+        first.save(file);
+        KeyFileException e = assertThrows(KeyFileException.class,
+                () -> Identity.generate(new SecureRandom()).save(file));
+        assertTrue(e.getMessage().contains("refusing to overwrite"), e.getMessage());
+        assertEquals(first.nodeId(), Identity.load(file).nodeId());
+    }
+
+    @Test
+    void aKeyFileOthersCanReadIsRefusedWithAClearMessage() throws Exception {
+        Path file = dir.resolve("node.key");
+        Identity.generate(new SecureRandom()).save(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        KeyFileException e = assertThrows(KeyFileException.class, () -> Identity.load(file));
+        assertTrue(e.getMessage().contains("lets others read it"), e.getMessage());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw----"));
+        assertThrows(KeyFileException.class, () -> Identity.load(file));
+    }
+
+    @Test
+    void missingAndCorruptKeyFilesAreRefusedWithClearMessages() throws Exception {
+        KeyFileException missing = assertThrows(KeyFileException.class, () -> Identity.load(dir.resolve("none")));
+        assertTrue(missing.getMessage().contains("no key file"), missing.getMessage());
+
+        Path notKey = dir.resolve("bad.key");
+        Files.writeString(notKey, "hello");
+        Files.setPosixFilePermissions(notKey, PosixFilePermissions.fromString("rw-------"));
+        assertTrue(assertThrows(KeyFileException.class, () -> Identity.load(notKey)).getMessage()
+                .contains("not a dicemesh key"));
+
+        Path shortKey = dir.resolve("short.key");
+        Files.writeString(shortKey, "dicemesh-ed25519-secret-v1 abcd\n");
+        Files.setPosixFilePermissions(shortKey, PosixFilePermissions.fromString("rw-------"));
+        assertTrue(assertThrows(KeyFileException.class, () -> Identity.load(shortKey)).getMessage()
+                .contains("corrupt"));
+
+        Path notHex = dir.resolve("nothex.key");
+        Files.writeString(notHex, "dicemesh-ed25519-secret-v1 " + "zz".repeat(32) + "\n");
+        Files.setPosixFilePermissions(notHex, PosixFilePermissions.fromString("rw-------"));
+        assertTrue(assertThrows(KeyFileException.class, () -> Identity.load(notHex)).getMessage()
+                .contains("corrupt"));
+    }
+
+    @Test
+    void nodeIdHexShortFormAndOrder() {
+        Identity a = Identity.fromSeed(new byte[32]);
+        NodeId id = a.nodeId();
+        assertEquals(64, id.hex().length());
+        assertEquals(id.hex().substring(0, 8), id.shortHex());
+        assertEquals(id, NodeId.fromHex(id.hex()));
+        assertEquals(id, NodeId.fromHex(id.hex().toUpperCase(java.util.Locale.ROOT)));
+        assertThrows(IllegalArgumentException.class, () -> NodeId.fromHex("abc"));
+        assertThrows(IllegalArgumentException.class, () -> NodeId.fromHex("g".repeat(64)));
+        NodeId low = NodeId.of(new byte[32]);
+        byte[] highBytes = new byte[32];
+        highBytes[0] = (byte) 0x80;
+        NodeId high = NodeId.of(highBytes);
+        assertTrue(low.compareTo(high) < 0, "unsigned order: 0x80 sorts above 0x00");
+        assertNotEquals(low, high);
+    }
+
+    @Test
+    void diceNoncesAreDeterministicPerKeyTableAndRoll() {
+        Identity a = Identity.fromSeed(new byte[32]);
+        Identity b = Identity.generate(new SecureRandom());
+        byte[] table = new byte[32];
+        assertEquals(java.util.Arrays.toString(DiceNonces.derive(a, table, 5)),
+                java.util.Arrays.toString(DiceNonces.derive(a, table, 5)));
+        assertNotEquals(java.util.Arrays.toString(DiceNonces.derive(a, table, 5)),
+                java.util.Arrays.toString(DiceNonces.derive(a, table, 6)));
+        assertNotEquals(java.util.Arrays.toString(DiceNonces.derive(a, table, 5)),
+                java.util.Arrays.toString(DiceNonces.derive(b, table, 5)));
+        assertEquals(32, DiceNonces.derive(a, table, 1).length);
+    }
+}
