@@ -1,0 +1,366 @@
+package io.dicemesh.node.game;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One craps table's money and felt under CRAPS.md: placing and taking down bets, rolling, and the money moves that
+ * are not craps (transfers between players, leaving). Single-threaded and deterministic: the dice are arguments.
+ *
+ * <p>Players are seats 0..n-1. Bet ids come from the caller and must grow: each new bet id (accepted or refused) is
+ * at least {@link #nextBetId()}. That makes "an id is never reused" checkable in constant memory and survives
+ * {@link #restore}; the ledger's {@code next_bet_id} counter is exactly such a source. A programmer error (unknown
+ * seat, reused id, a die outside 1..6) throws; an expected outcome (a refused bet) is a returned value.
+ */
+public final class CrapsTable {
+    private final CrapsRules rules;
+    private final long[] stacks;
+    private final long[] withdrawn;
+    private final boolean[] active;
+    /** sum(stacks) + sum(felt stakes) + bank + sum(withdrawn): fixed at construction, checked by the invariants. */
+    private final long total;
+    private final Felt felt = new Felt();
+    private final RollExposure exposure = new RollExposure();
+    /** Reused by settle: each felt bet's odds point, read before the roll changes the felt. */
+    private int[] oddsPointScratch = new int[16];
+    private long bank;
+    private int point;
+    private int shooter;
+    private long nextBetId;
+
+    /** A fresh table: come-out, empty felt, shooter at seat 0, every seat active. */
+    public CrapsTable(CrapsRules rules, long[] stacks, long bank) {
+        this(rules, stacks, bank, new long[stacks.length], allActive(stacks.length), 0, 0, List.of(), 1);
+    }
+
+    private CrapsTable(CrapsRules rules, long[] stacks, long bank, long[] withdrawn, boolean[] active, int point,
+            int shooter, List<Bet> felt, long nextBetId) {
+        this.rules = Objects.requireNonNull(rules, "rules");
+        if (stacks.length == 0 || withdrawn.length != stacks.length || active.length != stacks.length) {
+            throw new IllegalArgumentException("need at least one seat, and a stack, withdrawn and active per seat");
+        }
+        this.stacks = stacks.clone();
+        this.withdrawn = withdrawn.clone();
+        this.active = active.clone();
+        this.bank = bank;
+        this.point = point;
+        this.shooter = shooter;
+        this.nextBetId = nextBetId;
+        long sum = bank;
+        for (int seat = 0; seat < stacks.length; seat++) {
+            sum = addOrThrow(sum, addOrThrow(stacks[seat], withdrawn[seat]));
+        }
+        for (Bet bet : felt) {
+            this.felt.add(bet);
+            sum = addOrThrow(sum, bet.stake());
+        }
+        this.total = sum;
+        try {
+            checkInvariants();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("not a valid table state: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A table in exactly the given state: every read of the result equals the argument it came from. The next bet id
+     * is one above the largest id on the felt; the overload with nextBetId carries the exact counter. Throws
+     * IllegalArgumentException when the state breaks an invariant.
+     */
+    public static CrapsTable restore(CrapsRules rules, long[] stacks, long bank, long[] withdrawn, boolean[] active,
+            int point, int shooter, List<Bet> felt) {
+        long nextBetId = 1;
+        for (Bet bet : felt) {
+            nextBetId = Math.max(nextBetId, bet.id() + 1);
+        }
+        return restore(rules, stacks, bank, withdrawn, active, point, shooter, felt, nextBetId);
+    }
+
+    /** As the other restore, with the smallest id the next bet may have. */
+    public static CrapsTable restore(CrapsRules rules, long[] stacks, long bank, long[] withdrawn, boolean[] active,
+            int point, int shooter, List<Bet> felt, long nextBetId) {
+        return new CrapsTable(rules, stacks, bank, withdrawn, active, point, shooter, felt, nextBetId);
+    }
+
+    // ---- bets
+
+    /** Places a bet for {@code seat}; empty when accepted (the stake moved to the felt), else why it was refused. */
+    public Optional<Refusal> place(int seat, long betId, BetRequest request) {
+        requireActiveSeat(seat);
+        Objects.requireNonNull(request, "request");
+        if (betId < nextBetId) {
+            throw new IllegalArgumentException("bet id " + betId + " reused or out of order: next is " + nextBetId);
+        }
+        if (betId == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("bet ids are exhausted");
+        }
+        nextBetId = betId + 1; // refused bets use up their id too
+        Refusal refusal = BetChecks.placement(rules, felt, point, seat, stacks[seat], request);
+        if (refusal != null) {
+            return Optional.of(refusal);
+        }
+        BetKind kind = request.kind().orElseThrow();
+        Bet bet = new Bet(betId, seat, kind, request.amount(), request.number(), request.on(), 0);
+        int oddsPoint = kind.isOdds() ? felt.oddsPointOf(bet, point) : 0;
+        if (bank < exposure.worstWith(felt, point, bet, oddsPoint)) {
+            return Optional.of(Refusal.BANK_CANNOT_COVER);
+        }
+        stacks[seat] -= bet.stake();
+        felt.add(bet);
+        exposure.added(bet, point, oddsPoint);
+        return Optional.empty();
+    }
+
+    /** Takes a bet down between rolls; empty when accepted (the stake went back to the stack). */
+    public Optional<Refusal> takeDown(int seat, long betId) {
+        requireActiveSeat(seat);
+        Refusal refusal = BetChecks.takeDown(felt, seat, betId);
+        if (refusal != null) {
+            return Optional.of(refusal);
+        }
+        Bet bet = felt.remove(felt.indexOf(betId));
+        stacks[seat] += bet.stake();
+        exposure.invalidate();
+        return Optional.empty();
+    }
+
+    /** Rolls the dice: first the pre-roll solvency returns, then every bet on the felt settles. */
+    public RollResult roll(int die1, int die2) {
+        DiceTotals.checkDie(die1);
+        DiceTotals.checkDie(die2);
+        List<BetOutcome> outcomes = new ArrayList<>();
+        returnWhileUncovered(outcomes);
+        int pointBefore = point;
+        settle(die1, die2, outcomes);
+        int rolled = die1 + die2;
+        boolean sevenOut = pointBefore != 0 && rolled == 7;
+        if (pointBefore == 0) {
+            point = DiceTotals.isPointNumber(rolled) ? rolled : 0;
+        } else if (rolled == pointBefore || sevenOut) {
+            point = 0;
+        }
+        if (sevenOut) {
+            shooter = nextActiveSeatAfter(shooter);
+        }
+        exposure.invalidate();
+        return new RollResult(die1, die2, pointBefore, point, sevenOut, shooter, outcomes);
+    }
+
+    /**
+     * Gross winnings the felt as it stands would pay on the worst single next roll (largest over the 21 distinct
+     * dice pairs, every bet working in the current phase, losses not netted); saturates at Long.MAX_VALUE.
+     */
+    public long worstNextRollWinnings() {
+        return exposure.worst(felt, point);
+    }
+
+    /** While the bank could not pay the worst next roll, the newest bet goes back to its owner. */
+    private void returnWhileUncovered(List<BetOutcome> outcomes) {
+        while (bank < exposure.worst(felt, point)) {
+            // Odds are always newer than their base, so a base bet never goes back before its odds.
+            Bet bet = felt.removeLast();
+            stacks[bet.seat()] += bet.stake();
+            outcomes.add(new BetOutcome(bet.id(), bet.seat(), Outcome.RETURNED, bet.stake(), 0));
+            exposure.invalidate();
+        }
+    }
+
+    /** Settles every bet against the pre-roll state; survivors are compacted to the front, keeping their order. */
+    private void settle(int die1, int die2, List<BetOutcome> outcomes) {
+        int total = die1 + die2;
+        int size = felt.size();
+        if (oddsPointScratch.length < size) {
+            oddsPointScratch = new int[Math.max(size, 2 * oddsPointScratch.length)];
+        }
+        // Odds follow their base's pre-roll point, and the base may leave the felt on this very roll.
+        for (int i = 0; i < size; i++) {
+            Bet bet = felt.get(i);
+            oddsPointScratch[i] = bet.kind().isOdds() ? felt.oddsPointOf(bet, point) : 0;
+        }
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            Bet bet = felt.get(i);
+            int oddsPoint = oddsPointScratch[i];
+            Effect effect = BetResolver.effect(bet, point, oddsPoint, die1, die2);
+            Bet survivor = switch (effect) {
+                case NONE -> bet;
+                case MOVE -> bet.withComePoint(total);
+                case WIN_STAYS -> {
+                    pay(bet, effect, Payouts.winnings(bet, oddsPoint, total), outcomes);
+                    yield bet;
+                }
+                case WIN -> {
+                    long winnings = Payouts.winnings(bet, oddsPoint, total);
+                    stacks[bet.seat()] += bet.stake();
+                    pay(bet, effect, winnings, outcomes);
+                    yield null;
+                }
+                case LOSE -> {
+                    bank += bet.stake();
+                    outcomes.add(new BetOutcome(bet.id(), bet.seat(), Outcome.LOSE, bet.stake(), 0));
+                    yield null;
+                }
+                case PUSH, RETURNED -> {
+                    stacks[bet.seat()] += bet.stake();
+                    outcomes.add(new BetOutcome(bet.id(), bet.seat(), effect.outcome(), bet.stake(), 0));
+                    yield null;
+                }
+            };
+            if (survivor != null) {
+                felt.set(kept++, survivor);
+            }
+        }
+        felt.truncate(kept);
+    }
+
+    private void pay(Bet bet, Effect effect, long winnings, List<BetOutcome> outcomes) {
+        // The pre-roll returns guarantee bank >= this roll's total winnings; a shortfall here is a bug.
+        if (winnings > bank) {
+            throw new IllegalStateException("bank " + bank + " cannot pay " + winnings + " on bet " + bet.id());
+        }
+        bank -= winnings;
+        stacks[bet.seat()] += winnings;
+        outcomes.add(new BetOutcome(bet.id(), bet.seat(), effect.outcome(), bet.stake(), winnings));
+    }
+
+    // ---- money that is not craps
+
+    /** Moves tokens between two active players; false (nothing changes) if amount <= 0 or above the sender's stack. */
+    public boolean transfer(int fromSeat, int toSeat, long amount) {
+        requireActiveSeat(fromSeat);
+        requireActiveSeat(toSeat);
+        if (fromSeat == toSeat) {
+            throw new IllegalArgumentException("transfer from seat " + fromSeat + " to itself");
+        }
+        if (amount <= 0 || amount > stacks[fromSeat]) {
+            return false;
+        }
+        stacks[fromSeat] -= amount;
+        stacks[toSeat] += amount;
+        return true;
+    }
+
+    public boolean hasBetsOnFelt(int seat) {
+        requireSeat(seat);
+        return felt.hasBetsOf(seat);
+    }
+
+    /**
+     * The seat leaves: its whole stack is withdrawn and it becomes inactive; if it was the shooter, the dice pass to
+     * the next active seat. Requires an active seat with no bets on the felt. Returns the amount withdrawn.
+     */
+    public long withdraw(int seat) {
+        requireActiveSeat(seat);
+        if (felt.hasBetsOf(seat)) {
+            throw new IllegalStateException("seat " + seat + " still has bets on the felt");
+        }
+        long amount = stacks[seat];
+        withdrawn[seat] += amount;
+        stacks[seat] = 0;
+        active[seat] = false;
+        if (shooter == seat) {
+            shooter = nextActiveSeatAfter(seat);
+        }
+        return amount;
+    }
+
+    /** The next active seat after {@code seat} in table order, wrapping; {@code seat} itself if no other is active. */
+    private int nextActiveSeatAfter(int seat) {
+        for (int step = 1; step <= stacks.length; step++) {
+            int candidate = (seat + step) % stacks.length;
+            if (active[candidate]) {
+                return candidate;
+            }
+        }
+        return seat;
+    }
+
+    // ---- reads
+
+    public CrapsRules rules() {
+        return rules;
+    }
+
+    public int seats() {
+        return stacks.length;
+    }
+
+    public long stack(int seat) {
+        requireSeat(seat);
+        return stacks[seat];
+    }
+
+    public long withdrawn(int seat) {
+        requireSeat(seat);
+        return withdrawn[seat];
+    }
+
+    public boolean isActive(int seat) {
+        requireSeat(seat);
+        return active[seat];
+    }
+
+    public long bank() {
+        return bank;
+    }
+
+    /** The table point: 0 on come-out, else 4, 5, 6, 8, 9 or 10. */
+    public int point() {
+        return point;
+    }
+
+    public int shooter() {
+        return shooter;
+    }
+
+    /** The bets on the felt in placing order (a come bet that moved to its come point keeps its place); a copy. */
+    public List<Bet> felt() {
+        return felt.copy();
+    }
+
+    /** The smallest id the next bet may use. */
+    public long nextBetId() {
+        return nextBetId;
+    }
+
+    /** sum(stacks) + sum(felt stakes) + bank + sum(withdrawn): fixed at construction. */
+    public long total() {
+        return total;
+    }
+
+    /** Throws IllegalStateException when the table breaks any invariant (see {@link TableInvariants}). */
+    public void checkInvariants() {
+        new TableInvariants(this).check();
+    }
+
+    // ---- helpers
+
+    private void requireSeat(int seat) {
+        if (seat < 0 || seat >= stacks.length) {
+            throw new IllegalArgumentException("no seat " + seat + " at a table of " + stacks.length);
+        }
+    }
+
+    private void requireActiveSeat(int seat) {
+        requireSeat(seat);
+        if (!active[seat]) {
+            throw new IllegalStateException("seat " + seat + " has left the table");
+        }
+    }
+
+    private static boolean[] allActive(int seats) {
+        boolean[] all = new boolean[seats];
+        java.util.Arrays.fill(all, true);
+        return all;
+    }
+
+    private static long addOrThrow(long a, long b) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("table total overflows a long", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.dicemesh.node.game;
+
+/**
+ * Why a bet or a take-down was refused: an expected outcome, returned as a value. When several apply, the first in
+ * declaration order is the one reported (CRAPS.md's order).
+ */
+public enum Refusal {
+    UNKNOWN_BET("unknown-bet"),
+    NOT_PLAYERS_BET("not-players-bet"),
+    NOT_ALLOWED_NOW("not-allowed-now"),
+    UNDER_MIN("under-min"),
+    OVER_MAX("over-max"),
+    ODDS_OVER_LIMIT("odds-over-limit"),
+    INSUFFICIENT_STACK("insufficient-stack"),
+    BANK_CANNOT_COVER("bank-cannot-cover");
+
+    private final String label;
+
+    Refusal(String label) {
+        this.label = label;
+    }
+
+    /** The reason as the test vectors and players see it. */
+    public String label() {
+        return label;
+    }
+}
