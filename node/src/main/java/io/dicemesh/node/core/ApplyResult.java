@@ -1,0 +1,27 @@
+package io.dicemesh.node.core;
+
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.node.game.RollResult;
+import io.dicemesh.protocol.Intent;
+import java.util.List;
+
+/** What one committed slot did, identically on every peer. */
+public record ApplyResult(TableId table, long seq, List<IntentOutcome> intents, RollOutcome roll,
+        boolean commitmentsRecorded) {
+
+    /** One intent's fate. {@code rejection} is null when it was accepted; {@code betId} is set for bets. */
+    public record IntentOutcome(NodeId player, long batchNo, long intentId, Intent.KindCase kind,
+            IntentRejection rejection, long betId) {
+        public boolean accepted() {
+            return rejection == null;
+        }
+    }
+
+    /** A roll and everything it settled. */
+    public record RollOutcome(long rollNo, RollResult result) {
+    }
+
+    public boolean hasRoll() {
+        return roll != null;
+    }
+}

@@ -1,0 +1,134 @@
+package io.dicemesh.node.core;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.Sha256;
+import io.dicemesh.crypto.Verified;
+import io.dicemesh.crypto.VerifyResult;
+import io.dicemesh.node.ledger.Column;
+import io.dicemesh.node.ledger.KvReader;
+import io.dicemesh.node.ledger.LedgerLayout;
+import io.dicemesh.protocol.Body;
+import io.dicemesh.protocol.Certificate;
+import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.LogEntry;
+import io.dicemesh.protocol.Vote;
+import io.dicemesh.protocol.WireLimits;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The termination and catch-up side of a table: certificates this node can hand to peers (recent ones from
+ * memory, older ones from the ledger), checking certificates it receives, and rate limits on both.
+ */
+final class CatchUp {
+    /** Bytes of certificates put in one reply, leaving room in the frame for the rest. */
+    static final int REPLY_BYTES_MAX = WireLimits.FRAME_BYTES_MAX - 128 * 1024;
+
+    private final TableId table;
+    private final KvReader ledger;
+    private final int recentMax;
+    private final TreeMap<Long, Certificate> recent = new TreeMap<>();
+    private final Map<NodeId, Long> lastQueryMs = new HashMap<>();
+    private final Map<NodeId, Long> lastHelpMs = new HashMap<>();
+
+    CatchUp(TableId table, KvReader ledger, int recentMax) {
+        this.table = table;
+        this.ledger = ledger;
+        this.recentMax = recentMax;
+    }
+
+    void committed(Certificate certificate) {
+        recent.put(certificate.getSeq(), certificate);
+        while (recent.size() > recentMax) {
+            recent.pollFirstEntry();
+        }
+    }
+
+    /** Consecutive certificates from {@code fromSeq} up to {@code lastSeq}, within the count and byte budget. */
+    List<Certificate> certificates(long fromSeq, long lastSeq, int countMax) {
+        List<Certificate> out = new ArrayList<>();
+        long bytes = 0;
+        for (long seq = Math.max(1, fromSeq); seq <= lastSeq && out.size() < countMax; seq++) {
+            Certificate c = certificate(seq);
+            if (c == null) {
+                break;
+            }
+            bytes += c.getSerializedSize();
+            if (bytes > REPLY_BYTES_MAX && !out.isEmpty()) {
+                break;
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    private Certificate certificate(long seq) {
+        Certificate c = recent.get(seq);
+        if (c != null || ledger == null) {
+            return c;
+        }
+        byte[] stored = ledger.get(Column.TXLOG, LedgerLayout.logKey(table.bytes(), seq));
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return LogEntry.parseFrom(stored).getCertificate();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("log entry " + seq + " of table " + table + " is corrupt", e);
+        }
+    }
+
+    /** True (and remembered) when this node may ask {@code peer} again now. */
+    boolean mayQuery(NodeId peer, long nowMs, long intervalMs) {
+        return allow(lastQueryMs, peer, nowMs, intervalMs);
+    }
+
+    /** True (and remembered) when this node may send {@code peer} unasked certificates now. */
+    boolean mayHelp(NodeId peer, long nowMs, long intervalMs) {
+        return allow(lastHelpMs, peer, nowMs, intervalMs);
+    }
+
+    void forgetQuery(NodeId peer) {
+        lastQueryMs.remove(peer);
+    }
+
+    private static boolean allow(Map<NodeId, Long> last, NodeId peer, long nowMs, long intervalMs) {
+        Long t = last.get(peer);
+        if (t != null && nowMs - t < intervalMs) {
+            return false;
+        }
+        last.put(peer, nowMs);
+        return true;
+    }
+
+    /** A certificate's votes in player order if it proves its tx committed at the state's next slot, else null. */
+    static List<Envelope> checkCertificate(TableModel state, Certificate c, java.util.function.Function<Envelope,
+            VerifyResult> verifier) {
+        if (!c.getTableId().equals(state.id().bytes()) || c.getSeq() != state.seq() + 1
+                || c.getTx().size() > WireLimits.TX_BYTES_MAX) {
+            return null;
+        }
+        List<NodeId> active = state.active();
+        if (c.getVotesCount() != active.size()) {
+            return null;
+        }
+        ByteString hash = ByteString.copyFrom(Sha256.hash(c.getTx().toByteArray()));
+        for (int i = 0; i < active.size(); i++) {
+            VerifyResult r = verifier.apply(c.getVotes(i));
+            if (!(r instanceof Verified v) || v.kind() != Body.KindCase.VOTE || !v.sender().equals(active.get(i))) {
+                return null;
+            }
+            Vote vote = v.body().getVote();
+            if (!vote.getTableId().equals(c.getTableId()) || vote.getSeq() != c.getSeq()
+                    || !vote.getTxHash().equals(hash)) {
+                return null;
+            }
+        }
+        return c.getVotesList();
+    }
+}

@@ -1,0 +1,73 @@
+package io.dicemesh.node.core;
+
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.protocol.Envelope;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The signed commitments and reveals a node holds for its table's current roll, before they are committed.
+ * Keyed by player, so a player leaving between rolls cannot shift anyone's place.
+ */
+final class DiceRound {
+    long rollNo;
+    final Map<NodeId, Envelope> commitments = new LinkedHashMap<>();
+    final Map<NodeId, Envelope> reveals = new LinkedHashMap<>();
+    boolean myCommitmentSent;
+    boolean myRevealSent;
+    /** When this node first learned that the roll was wanted, and when reveals became due; -1 if not yet. */
+    long commitmentsSinceMs = -1;
+    long revealsSinceMs = -1;
+    final Set<NodeId> reportedWithheld = new HashSet<>();
+
+    DiceRound(long rollNo) {
+        this.rollNo = rollNo;
+    }
+
+    /** The commitments of every active player in player order, or null while any is missing. */
+    List<Envelope> commitmentsInOrder(List<NodeId> active) {
+        return inOrder(commitments, active);
+    }
+
+    List<Envelope> revealsInOrder(List<NodeId> active) {
+        return inOrder(reveals, active);
+    }
+
+    List<NodeId> missingCommitments(List<NodeId> active) {
+        return missing(commitments, active);
+    }
+
+    List<NodeId> missingReveals(List<NodeId> active) {
+        return missing(reveals, active);
+    }
+
+    boolean wanted() {
+        return commitmentsSinceMs >= 0;
+    }
+
+    private static List<Envelope> inOrder(Map<NodeId, Envelope> held, List<NodeId> active) {
+        List<Envelope> out = new ArrayList<>(active.size());
+        for (NodeId p : active) {
+            Envelope e = held.get(p);
+            if (e == null) {
+                return null;
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static List<NodeId> missing(Map<NodeId, Envelope> held, List<NodeId> active) {
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId p : active) {
+            if (!held.containsKey(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package io.dicemesh.node.core;
+
+import com.google.protobuf.ByteString;
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.protocol.Evidence;
+import io.dicemesh.protocol.TableState;
+import java.util.List;
+
+/** Things that happened inside the core, for logs, metrics and the simulator's checkers. */
+public sealed interface Event {
+    record TableStarted(TableId table, List<NodeId> players) implements Event {
+    }
+
+    record InviteReceived(TableId table, NodeId creator) implements Event {
+    }
+
+    /** This node voted YES for txHash at (seq, view): its lock at seq. */
+    record Voted(TableId table, long seq, int view, ByteString txHash) implements Event {
+    }
+
+    /**
+     * A slot committed here: its tx bytes and hash, what applying it did, the table's state after it, when this
+     * node first saw the slot (its Prepare, a vote or a status; or when it proposed it) and when it committed.
+     */
+    record SlotCommitted(TableId table, long seq, ByteString tx, ByteString txHash, ApplyResult result,
+            TableState state, long startedMs, long committedMs) implements Event {
+    }
+
+    record ViewChanged(TableId table, long seq, int view, String cause) implements Event {
+    }
+
+    record EvidenceRecorded(Evidence evidence) implements Event {
+    }
+
+    /** Input that was dropped without changing anything, and why. */
+    record Dropped(NodeId from, String kind, String reason) implements Event {
+    }
+
+    record NackReceived(TableId table, NodeId from, long seq, int view, String reason) implements Event {
+    }
+}

@@ -1,0 +1,77 @@
+package io.dicemesh.node.core;
+
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.protocol.Genesis;
+import io.dicemesh.protocol.OddsMultiples;
+import io.dicemesh.protocol.TableRules;
+import io.dicemesh.protocol.WireLimits;
+import java.util.HashSet;
+import java.util.Set;
+
+/** What makes a genesis acceptable. Returns a reason for a bad one (null when fine); never throws. */
+final class GenesisRules {
+    /** Largest token total a table may hold, so no sum of stakes can overflow. */
+    static final long TOTAL_MAX = 1L << 60;
+    static final int SALT_BYTES = 16;
+    static final int ODDS_MULTIPLE_MAX = 1000;
+    static final int VIEW_TIMEOUT_MIN_MS = 1;
+    static final int VIEW_TIMEOUT_MAX_MS = 600_000;
+    static final int DICE_TIMEOUT_MAX_MS = 3_600_000;
+
+    private GenesisRules() {
+    }
+
+    static String problem(Genesis g) {
+        if (g.getProtocolVersion() != WireLimits.PROTOCOL_VERSION) {
+            return "genesis for protocol version " + g.getProtocolVersion();
+        }
+        int n = g.getSeatsCount();
+        if (n < 1 || n > WireLimits.PLAYERS_PER_TABLE_MAX) {
+            return n + " players; a table seats 1 to " + WireLimits.PLAYERS_PER_TABLE_MAX;
+        }
+        Set<NodeId> seen = new HashSet<>();
+        long total = g.getBank();
+        if (total < 0) {
+            return "negative bank";
+        }
+        for (int i = 0; i < n; i++) {
+            if (!NodeId.isWellFormed(g.getSeats(i).getPlayer())) {
+                return "player " + i + " is not a node id";
+            }
+            if (!seen.add(NodeId.of(g.getSeats(i).getPlayer()))) {
+                return "player " + NodeId.of(g.getSeats(i).getPlayer()) + " is seated twice";
+            }
+            long stack = g.getSeats(i).getStack();
+            if (stack < 0 || stack > TOTAL_MAX || total > TOTAL_MAX - stack) {
+                return "stacks and bank exceed " + TOTAL_MAX + " tokens";
+            }
+            total += stack;
+        }
+        if (!NodeId.isWellFormed(g.getCreator()) || !seen.contains(NodeId.of(g.getCreator()))) {
+            return "the creator must be one of the players";
+        }
+        if (g.getSalt().size() != SALT_BYTES) {
+            return "salt must be " + SALT_BYTES + " bytes";
+        }
+        return rulesProblem(g.getRules());
+    }
+
+    static String rulesProblem(TableRules r) {
+        if (r.getMinBet() < 1 || r.getMaxBet() < r.getMinBet() || r.getMaxBet() > TOTAL_MAX) {
+            return "bet limits must satisfy 1 <= min_bet <= max_bet";
+        }
+        OddsMultiples o = r.getOdds();
+        for (int m : new int[] {o.getFour(), o.getFive(), o.getSix(), o.getEight(), o.getNine(), o.getTen()}) {
+            if (m < 1 || m > ODDS_MULTIPLE_MAX) {
+                return "odds multiples must be 1 to " + ODDS_MULTIPLE_MAX;
+            }
+        }
+        if (r.getViewTimeoutMs() < VIEW_TIMEOUT_MIN_MS || r.getViewTimeoutMs() > VIEW_TIMEOUT_MAX_MS) {
+            return "view timeout must be " + VIEW_TIMEOUT_MIN_MS + " to " + VIEW_TIMEOUT_MAX_MS + " ms";
+        }
+        if (r.getDiceTimeoutMs() < 1 || r.getDiceTimeoutMs() > DICE_TIMEOUT_MAX_MS) {
+            return "dice timeout must be 1 to " + DICE_TIMEOUT_MAX_MS + " ms";
+        }
+        return null;
+    }
+}

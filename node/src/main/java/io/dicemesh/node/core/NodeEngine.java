@@ -1,0 +1,458 @@
+package io.dicemesh.node.core;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.dicemesh.crypto.EnvelopeVerifier;
+import io.dicemesh.crypto.Identity;
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.Sha256;
+import io.dicemesh.crypto.Verified;
+import io.dicemesh.crypto.VerifyResult;
+import io.dicemesh.node.ledger.Column;
+import io.dicemesh.node.ledger.KvReader;
+import io.dicemesh.node.ledger.LedgerLayout;
+import io.dicemesh.node.ledger.WriteBatch;
+import io.dicemesh.protocol.Body;
+import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.Evidence;
+import io.dicemesh.protocol.Genesis;
+import io.dicemesh.protocol.GenesisAccept;
+import io.dicemesh.protocol.GenesisQuery;
+import io.dicemesh.protocol.GenesisRecord;
+import io.dicemesh.protocol.Seat;
+import io.dicemesh.protocol.TableInvite;
+import io.dicemesh.protocol.TableState;
+import io.dicemesh.protocol.WireLimits;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A node's protocol core (DESIGN section 2): takes an {@link Input}, returns the ordered {@link Effect}s. Holds
+ * every table the node sits at, creates tables (genesis agreed by every player) and routes messages and commands
+ * to the table they concern. No I/O, no clock, no threads: the daemon and the simulator drive this same class.
+ */
+public final class NodeEngine {
+    /** Invites held at once; the oldest is forgotten beyond this. */
+    static final int PENDING_TABLES_MAX = 1024;
+    /** Accepts held for tables whose invite has not arrived yet. */
+    static final int ORPHAN_ACCEPTS_MAX = 4 * WireLimits.PLAYERS_PER_TABLE_MAX;
+    private static final String RESEND_TIMER = "node/resend";
+
+    private final EngineContext ctx;
+    private final RandomSource random;
+    private final TreeMap<TableId, TableEngine> tables = new TreeMap<>();
+    private final Map<TableId, GenesisRecord> genesisRecords = new TreeMap<>();
+    private final LinkedHashMap<TableId, PendingTable> pending = new LinkedHashMap<>();
+    private final List<Verified> orphanAccepts = new ArrayList<>();
+    private final Map<NodeId, Long> lastGenesisQueryMs = new TreeMap<>();
+    private boolean started;
+    private long resendAtMs = -1;
+
+    public NodeEngine(Identity identity, EngineConfig config, EnvelopeVerifier verifier, KvReader ledger,
+            RandomSource random) {
+        this.ctx = new EngineContext(identity, config, verifier, ledger);
+        this.random = random;
+    }
+
+    /** Rebuilds a node from its ledger after a restart; it repeats its votes and asks peers for what it lacks. */
+    public static NodeEngine restore(Identity identity, EngineConfig config, EnvelopeVerifier verifier,
+            KvReader ledger, RandomSource random) {
+        NodeEngine node = new NodeEngine(identity, config, verifier, ledger, random);
+        new LedgerLoader(node.ctx, ledger).load(node.tables, node.genesisRecords, node.pending);
+        return node;
+    }
+
+    public NodeId id() {
+        return ctx.me;
+    }
+
+    /** Handles one input; the effects must be carried out in order (Persist before the Sends after it). */
+    public List<Effect> handle(Input input) {
+        Out out = new Out();
+        long now = input.nowMs();
+        if (!started) {
+            started = true;
+            for (TableEngine t : tables.values()) {
+                t.start(now, out);
+            }
+        }
+        if (input instanceof Input.MessageIn m) {
+            onMessage(m.message(), m.from(), now, out);
+        } else if (input instanceof Input.Command c) {
+            onCommand(c.requestId(), c.request(), now, out);
+        } else {
+            onTick(now, out);
+        }
+        scheduleResend(now, out);
+        return out.drain();
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    private void onMessage(Verified v, NodeId from, long now, Out out) {
+        switch (v.kind()) {
+            case TABLE_INVITE -> onInvite(v, now, out);
+            case GENESIS_ACCEPT -> onAccept(v, now, out);
+            case GENESIS_QUERY -> onGenesisQuery(v, now, out);
+            case EVIDENCE_REPORT -> onEvidenceReport(v, out);
+            case INTENT_BATCH, DICE_COMMITMENT, DICE_REVEAL, PREPARE, VOTE, NACK, STATUS, CERTIFICATE_QUERY,
+                    CERTIFICATE_REPLY -> routeToTable(v, from, now, out);
+            default -> out.emit(new Event.Dropped(v.sender(), v.kind().name(), "not a message for the node core"));
+        }
+    }
+
+    private void routeToTable(Verified v, NodeId from, long now, Out out) {
+        Optional<ByteString> tableBytes = TableRouting.tableIdOf(v.body());
+        if (tableBytes.isEmpty() || !TableId.isWellFormed(tableBytes.get())) {
+            out.emit(new Event.Dropped(v.sender(), v.kind().name(), "no well-formed table id"));
+            return;
+        }
+        TableId id = new TableId(tableBytes.get());
+        TableEngine table = tables.get(id);
+        if (table == null) {
+            out.emit(new Event.Dropped(v.sender(), v.kind().name(), "unknown table " + id));
+            queryGenesis(v.sender(), id, now, out);
+            return;
+        }
+        table.onMessage(v, from, now, out);
+    }
+
+    private void onInvite(Verified v, long now, Out out) {
+        TableInvite invite = v.body().getTableInvite();
+        Genesis genesis;
+        try {
+            genesis = Genesis.parseFrom(invite.getGenesis());
+        } catch (InvalidProtocolBufferException e) {
+            out.emit(new Event.Dropped(v.sender(), "TABLE_INVITE", "genesis does not parse"));
+            return;
+        }
+        String problem = GenesisRules.problem(genesis);
+        if (problem == null && !v.sender().matches(genesis.getCreator())) {
+            problem = "invite not signed by its creator";
+        }
+        if (problem != null) {
+            out.emit(new Event.Dropped(v.sender(), "TABLE_INVITE", problem));
+            return;
+        }
+        TableId id = TableId.of(Sha256.hash(invite.getGenesis().toByteArray()));
+        if (tables.containsKey(id)) {
+            return;
+        }
+        PendingTable table = pending.get(id);
+        if (table == null) {
+            table = new PendingTable(id, v.envelope(), genesis);
+            if (!table.players.contains(ctx.me)) {
+                out.emit(new Event.Dropped(v.sender(), "TABLE_INVITE", "this node is not a player of " + id));
+                return;
+            }
+            if (pending.size() >= PENDING_TABLES_MAX) {
+                Iterator<TableId> oldest = pending.keySet().iterator();
+                TableId dropped = oldest.next();
+                oldest.remove();
+                out.persist(WriteBatch.builder().delete(Column.TABLES,
+                        LedgerLayout.tableKey(LedgerLayout.PENDING_GENESIS, dropped.bytes())).build(), false);
+            }
+            pending.put(id, table);
+            out.emit(new Event.InviteReceived(id, v.sender()));
+            adoptOrphanAccepts(table);
+        }
+        if (!table.accepts.containsKey(ctx.me) && (ctx.config.autoAcceptInvites()
+                || genesis.getCreator().equals(ctx.me.byteString()))) {
+            accept(table, now, out);
+        } else {
+            savePending(table, out);
+        }
+        maybeStart(table, now, out);
+    }
+
+    private void accept(PendingTable table, long now, Out out) {
+        Envelope accept = ctx.sign(Body.newBuilder().setGenesisAccept(GenesisAccept.newBuilder()
+                .setTableId(table.id.bytes())).build());
+        table.accepts.put(ctx.me, accept);
+        savePending(table, out);
+        table.lastResendMs = now;
+        out.sendAll(table.players, ctx.me, table.invite);
+        out.sendAll(table.players, ctx.me, accept);
+    }
+
+    private void onAccept(Verified v, long now, Out out) {
+        ByteString idBytes = v.body().getGenesisAccept().getTableId();
+        if (!TableId.isWellFormed(idBytes)) {
+            out.emit(new Event.Dropped(v.sender(), "GENESIS_ACCEPT", "malformed table id"));
+            return;
+        }
+        TableId id = new TableId(idBytes);
+        if (tables.containsKey(id)) {
+            sendGenesis(v.sender(), genesisRecords.get(id), now, out);
+            return;
+        }
+        PendingTable table = pending.get(id);
+        if (table == null) {
+            if (orphanAccepts.size() < ORPHAN_ACCEPTS_MAX) {
+                orphanAccepts.add(v);
+            }
+            queryGenesis(v.sender(), id, now, out);
+            return;
+        }
+        if (!table.players.contains(v.sender())) {
+            out.emit(new Event.Dropped(v.sender(), "GENESIS_ACCEPT", "accept from a non-player of " + id));
+            return;
+        }
+        if (table.accepts.putIfAbsent(v.sender(), v.envelope()) == null) {
+            savePending(table, out);
+        }
+        maybeStart(table, now, out);
+    }
+
+    private void adoptOrphanAccepts(PendingTable table) {
+        for (Iterator<Verified> it = orphanAccepts.iterator(); it.hasNext(); ) {
+            Verified a = it.next();
+            if (a.body().getGenesisAccept().getTableId().equals(table.id.bytes())) {
+                it.remove();
+                if (table.players.contains(a.sender())) {
+                    table.accepts.putIfAbsent(a.sender(), a.envelope());
+                }
+            }
+        }
+    }
+
+    private void onGenesisQuery(Verified v, long now, Out out) {
+        GenesisQuery q = v.body().getGenesisQuery();
+        if (!TableId.isWellFormed(q.getTableId())) {
+            return;
+        }
+        TableId id = new TableId(q.getTableId());
+        GenesisRecord record = genesisRecords.get(id);
+        if (record == null && pending.containsKey(id)) {
+            record = pending.get(id).record();
+        }
+        if (record != null) {
+            sendGenesis(v.sender(), record, now, out);
+        }
+    }
+
+    /** Forwards the invite and the accepts this node holds, verbatim, to a peer that lacks them. */
+    private void sendGenesis(NodeId peer, GenesisRecord record, long now, Out out) {
+        if (!mayAsk(peer, now)) {
+            return;
+        }
+        out.send(peer, record.getInvite());
+        for (Envelope a : record.getAcceptsList()) {
+            out.send(peer, a);
+        }
+    }
+
+    private void queryGenesis(NodeId peer, TableId id, long now, Out out) {
+        if (!peer.equals(ctx.me) && mayAsk(peer, now)) {
+            out.send(peer, ctx.sign(Body.newBuilder().setGenesisQuery(GenesisQuery.newBuilder()
+                    .setTableId(id.bytes())).build()));
+        }
+    }
+
+    private boolean mayAsk(NodeId peer, long now) {
+        Long last = lastGenesisQueryMs.get(peer);
+        if (last != null && now - last < ctx.config.resendIntervalMs() / 4) {
+            return false;
+        }
+        lastGenesisQueryMs.put(peer, now);
+        return true;
+    }
+
+    private void savePending(PendingTable table, Out out) {
+        out.persist(WriteBatch.builder().put(Column.TABLES,
+                LedgerLayout.tableKey(LedgerLayout.PENDING_GENESIS, table.id.bytes()), table.record().toByteArray())
+                .build(), false);
+    }
+
+    /** Seq 0 commits once every player accepted: the genesis record and the first state in one write. */
+    private void maybeStart(PendingTable table, long now, Out out) {
+        if (!table.complete() || !table.accepts.containsKey(ctx.me)) {
+            return;
+        }
+        GenesisRecord record = table.record();
+        TableModel model = TableModel.fromGenesis(table.id, table.genesis);
+        out.persist(WriteBatch.builder()
+                .put(Column.TABLES, LedgerLayout.tableKey(LedgerLayout.GENESIS, table.id.bytes()), record.toByteArray())
+                .put(Column.TABLES, LedgerLayout.tableKey(LedgerLayout.STATE, table.id.bytes()),
+                        model.toProto().toByteArray())
+                .delete(Column.TABLES, LedgerLayout.tableKey(LedgerLayout.PENDING_GENESIS, table.id.bytes()))
+                .build(), false);
+        pending.remove(table.id);
+        genesisRecords.put(table.id, record);
+        TableEngine engine = new TableEngine(ctx, model);
+        tables.put(table.id, engine);
+        out.emit(new Event.TableStarted(table.id, model.seats()));
+        engine.start(now, out);
+    }
+
+    private void onEvidenceReport(Verified v, Out out) {
+        Evidence e = v.body().getEvidenceReport().getEvidence();
+        out.emit(new Event.Dropped(v.sender(), "EVIDENCE_REPORT", "reports are logged, not acted on: "
+                + e.getKind() + " against " + (NodeId.isWellFormed(e.getCulprit()) ? NodeId.of(e.getCulprit()) : "?")));
+    }
+
+    // ------------------------------------------------------------------ time
+
+    private void onTick(long now, Out out) {
+        for (TableEngine t : tables.values()) {
+            t.onTick(now, out);
+        }
+        if (resendAtMs >= 0 && now >= resendAtMs) {
+            resendAtMs = -1;
+            for (PendingTable table : pending.values()) {
+                Envelope mine = table.accepts.get(ctx.me);
+                if (mine != null && now - table.lastResendMs >= ctx.config.resendIntervalMs()) {
+                    table.lastResendMs = now;
+                    for (NodeId p : table.players) {
+                        if (!table.accepts.containsKey(p)) {
+                            out.send(p, table.invite);
+                            out.send(p, mine);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void scheduleResend(long now, Out out) {
+        if (resendAtMs < 0 && !pending.isEmpty()) {
+            resendAtMs = now + ctx.config.resendIntervalMs();
+            out.timer(RESEND_TIMER, resendAtMs);
+        }
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    private void onCommand(long requestId, ClientRequest request, long now, Out out) {
+        if (request instanceof ClientRequest.CreateTable c) {
+            createTable(requestId, c, now, out);
+        } else if (request instanceof ClientRequest.JoinTable j) {
+            joinTable(requestId, j.table(), now, out);
+        } else if (request instanceof ClientRequest.ListTables) {
+            out.reply(requestId, new ClientResult.Tables(summaries()));
+        } else {
+            toTable(requestId, ClientRequest.tableOf(request), request, now, out);
+        }
+    }
+
+    private void toTable(long requestId, TableId id, ClientRequest request, long now, Out out) {
+        TableEngine table = tables.get(id);
+        if (table != null) {
+            table.onCommand(requestId, request, now, out);
+        } else if (pending.containsKey(id)) {
+            PendingTable p = pending.get(id);
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.NOT_STARTED, "table " + id + " has "
+                    + p.accepts.size() + " of " + p.players.size() + " accepts; it starts when every player joined"));
+        } else {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.UNKNOWN_TABLE, "unknown table " + id));
+        }
+    }
+
+    private void createTable(long requestId, ClientRequest.CreateTable c, long now, Out out) {
+        if (c.players().size() != c.stacks().size()) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.INVALID_REQUEST,
+                    c.players().size() + " players but " + c.stacks().size() + " stacks"));
+            return;
+        }
+        byte[] salt = new byte[GenesisRules.SALT_BYTES];
+        random.nextBytes(salt);
+        Genesis.Builder g = Genesis.newBuilder().setProtocolVersion(WireLimits.PROTOCOL_VERSION)
+                .setBank(c.bank()).setRules(c.rules()).setCreator(ctx.me.byteString()).setCreatedAtMs(now)
+                .setSalt(ByteString.copyFrom(salt));
+        for (int i = 0; i < c.players().size(); i++) {
+            g.addSeats(Seat.newBuilder().setPlayer(c.players().get(i).byteString()).setStack(c.stacks().get(i)));
+        }
+        Genesis genesis = g.build();
+        String problem = GenesisRules.problem(genesis);
+        if (problem != null) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.INVALID_REQUEST, problem));
+            return;
+        }
+        ByteString genesisBytes = genesis.toByteString();
+        Envelope invite = ctx.sign(Body.newBuilder().setTableInvite(TableInvite.newBuilder().setGenesis(genesisBytes))
+                .build());
+        TableId id = TableId.of(Sha256.hash(genesisBytes.toByteArray()));
+        PendingTable table = new PendingTable(id, invite, genesis);
+        pending.put(id, table);
+        accept(table, now, out);
+        out.reply(requestId, new ClientResult.TableCreated(id, table.players.size()));
+        maybeStart(table, now, out);
+    }
+
+    private void joinTable(long requestId, TableId id, long now, Out out) {
+        PendingTable table = pending.get(id);
+        if (table == null) {
+            if (tables.containsKey(id)) {
+                out.reply(requestId, new ClientResult.Joined(id));
+            } else {
+                out.reply(requestId, new ClientResult.Failed(ClientResult.Code.UNKNOWN_TABLE,
+                        "no invite to table " + id + " has reached this node"));
+            }
+            return;
+        }
+        if (!table.accepts.containsKey(ctx.me)) {
+            accept(table, now, out);
+        }
+        out.reply(requestId, new ClientResult.Joined(id));
+        maybeStart(table, now, out);
+    }
+
+    private List<ClientResult.TableSummary> summaries() {
+        List<ClientResult.TableSummary> out = new ArrayList<>();
+        for (TableEngine t : tables.values()) {
+            out.add(t.summary());
+        }
+        for (PendingTable p : pending.values()) {
+            String status = p.accepts.containsKey(ctx.me) ? "waiting" : "invited";
+            int seat = p.players.indexOf(ctx.me);
+            out.add(new ClientResult.TableSummary(p.id, status, p.players, 0, 0, 0,
+                    seat >= 0 ? p.genesis.getSeats(seat).getStack() : 0, p.accepts.size()));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ reads (tests, simulator, admin API)
+
+    public List<TableId> tableIds() {
+        return List.copyOf(tables.keySet());
+    }
+
+    public Optional<TableState> tableState(TableId id) {
+        TableEngine t = tables.get(id);
+        return t == null ? Optional.empty() : Optional.of(t.snapshot());
+    }
+
+    public List<Evidence> evidence(TableId id) {
+        TableEngine t = tables.get(id);
+        return t == null ? List.of() : t.evidence();
+    }
+
+    /** The tx this node is locked on at the table's open slot, if any. */
+    public Optional<ByteString> lockedTxHash(TableId id) {
+        TableEngine t = tables.get(id);
+        return t == null ? Optional.empty() : Optional.ofNullable(t.lockedTxHash());
+    }
+
+    public int currentView(TableId id) {
+        TableEngine t = tables.get(id);
+        return t == null ? 0 : t.currentView();
+    }
+
+    public boolean hasPendingInvite(TableId id) {
+        return pending.containsKey(id);
+    }
+
+    /** Verifies an envelope with this node's verifier and cache (for drivers that embed envelopes). */
+    public VerifyResult verify(Envelope envelope) {
+        return ctx.verify(envelope);
+    }
+
+    Map<TableId, TableEngine> tablesForTest() {
+        return new LinkedHashMap<>(tables);
+    }
+}

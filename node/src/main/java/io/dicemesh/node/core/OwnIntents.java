@@ -1,0 +1,41 @@
+package io.dicemesh.node.core;
+
+import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.Intent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * This node's own side of a table: its client's intents waiting to be signed as a batch, its signed batches not
+ * yet committed, and the client requests waiting for a result. Intent ids are batch_no * 4096 + index, unique per
+ * (table, player) without any stored counter.
+ */
+final class OwnIntents {
+    record Queued(long requestId, Intent intentWithoutId) {
+    }
+
+    final List<Queued> queue = new ArrayList<>();
+    long flushAtMs = -1;
+    /** Signed batches not yet applied, by batch number. */
+    final TreeMap<Long, Envelope> pending = new TreeMap<>();
+    /** Client request waiting for each intent's result. */
+    final Map<Long, Long> waiters = new HashMap<>();
+    /** Client requests waiting for a roll, by roll number. */
+    final TreeMap<Long, List<Long>> rollWaiters = new TreeMap<>();
+
+    static long intentId(long batchNo, int index) {
+        return batchNo * io.dicemesh.protocol.WireLimits.INTENTS_PER_BATCH_MAX + index;
+    }
+
+    long nextBatchNo(long lastApplied) {
+        long lastPending = pending.isEmpty() ? 0 : pending.lastKey();
+        return Math.max(lastApplied, lastPending) + 1;
+    }
+
+    void addRollWaiter(long rollNo, long requestId) {
+        rollWaiters.computeIfAbsent(rollNo, r -> new ArrayList<>()).add(requestId);
+    }
+}

@@ -1,0 +1,232 @@
+package io.dicemesh.node.core;
+
+import com.google.protobuf.ByteString;
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.node.game.Bet;
+import io.dicemesh.node.game.CrapsTable;
+import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.Genesis;
+import io.dicemesh.protocol.PlayerState;
+import io.dicemesh.protocol.TableRules;
+import io.dicemesh.protocol.TableState;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A table's committed state after its last slot: the craps table plus what the protocol needs (seq, hash chain,
+ * batch numbers, dice round). Mutated only by {@link TxApplier}; round-trips exactly through {@link TableState}.
+ */
+final class TableModel {
+    private final TableId id;
+    private final TableRules wireRules;
+    private final List<NodeId> seats;
+    private final CrapsTable game;
+    private final long[] lastBatchNo;
+    private final long total;
+    private long seq;
+    private ByteString lastHash;
+    private long rollNo;
+    private List<Envelope> rollCommitments;
+    private List<Integer> lastDice;
+    private List<NodeId> active;
+
+    private TableModel(TableId id, TableRules wireRules, List<NodeId> seats, CrapsTable game, long[] lastBatchNo,
+            long total, long seq, ByteString lastHash, long rollNo, List<Envelope> rollCommitments,
+            List<Integer> lastDice) {
+        this.id = id;
+        this.wireRules = wireRules;
+        this.seats = List.copyOf(seats);
+        this.game = game;
+        this.lastBatchNo = lastBatchNo;
+        this.total = total;
+        this.seq = seq;
+        this.lastHash = lastHash;
+        this.rollNo = rollNo;
+        this.rollCommitments = List.copyOf(rollCommitments);
+        this.lastDice = List.copyOf(lastDice);
+        refreshActive();
+    }
+
+    /** The state at seq 0, right after a genesis every player accepted. */
+    static TableModel fromGenesis(TableId id, Genesis genesis) {
+        List<NodeId> seats = new ArrayList<>();
+        long[] stacks = new long[genesis.getSeatsCount()];
+        for (int i = 0; i < genesis.getSeatsCount(); i++) {
+            seats.add(NodeId.of(genesis.getSeats(i).getPlayer()));
+            stacks[i] = genesis.getSeats(i).getStack();
+        }
+        CrapsTable game = new CrapsTable(GameProtos.rules(genesis.getRules()), stacks, genesis.getBank());
+        return new TableModel(id, genesis.getRules(), seats, game, new long[seats.size()], game.total(), 0,
+                id.bytes(), 1, List.of(), List.of());
+    }
+
+    static TableModel fromProto(TableState s) {
+        int n = s.getPlayersCount();
+        List<NodeId> seats = new ArrayList<>(n);
+        long[] stacks = new long[n];
+        long[] withdrawn = new long[n];
+        boolean[] activeSeats = new boolean[n];
+        long[] batchNos = new long[n];
+        for (int i = 0; i < n; i++) {
+            PlayerState p = s.getPlayers(i);
+            seats.add(NodeId.of(p.getPlayer()));
+            stacks[i] = p.getStack();
+            withdrawn[i] = p.getWithdrawn();
+            activeSeats[i] = !p.getLeft();
+            batchNos[i] = p.getLastBatchNo();
+        }
+        List<Bet> felt = new ArrayList<>(s.getFeltCount());
+        for (io.dicemesh.protocol.Bet b : s.getFeltList()) {
+            felt.add(GameProtos.bet(b));
+        }
+        CrapsTable game = CrapsTable.restore(GameProtos.rules(s.getRules()), stacks, s.getBank(), withdrawn,
+                activeSeats, (int) s.getPoint(), (int) s.getShooter(), felt, s.getNextBetId());
+        if (game.total() != s.getTotal()) {
+            throw new IllegalStateException("stored state of table " + TableId.of(s.getTableId().toByteArray())
+                    + " does not conserve its total");
+        }
+        return new TableModel(new TableId(s.getTableId()), s.getRules(), seats, game, batchNos, s.getTotal(),
+                s.getSeq(), s.getLastHash(), s.getRollNo(), s.getRollCommitmentsList(), s.getLastDiceList());
+    }
+
+    TableState toProto() {
+        TableState.Builder b = TableState.newBuilder()
+                .setTableId(id.bytes()).setSeq(seq).setLastHash(lastHash)
+                .setBank(game.bank()).setPoint(game.point()).setShooter(game.shooter())
+                .setNextBetId(game.nextBetId()).setRollNo(rollNo).addAllRollCommitments(rollCommitments)
+                .setRules(wireRules).setTotal(total).addAllLastDice(lastDice);
+        for (int i = 0; i < seats.size(); i++) {
+            b.addPlayers(PlayerState.newBuilder().setPlayer(seats.get(i).byteString()).setStack(game.stack(i))
+                    .setLastBatchNo(lastBatchNo[i]).setLeft(!game.isActive(i)).setWithdrawn(game.withdrawn(i)));
+        }
+        for (Bet bet : game.felt()) {
+            b.addFelt(GameProtos.wire(bet));
+        }
+        return b.build();
+    }
+
+    TableId id() {
+        return id;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    TableRules wireRules() {
+        return wireRules;
+    }
+
+    ByteString lastHash() {
+        return lastHash;
+    }
+
+    long rollNo() {
+        return rollNo;
+    }
+
+    /** True once a roll's commitments are committed: the next tx must be that roll's reveals. */
+    boolean awaitingReveals() {
+        return !rollCommitments.isEmpty();
+    }
+
+    List<Envelope> rollCommitments() {
+        return rollCommitments;
+    }
+
+    CrapsTable game() {
+        return game;
+    }
+
+    long total() {
+        return total;
+    }
+
+    List<NodeId> seats() {
+        return seats;
+    }
+
+    /** Players still at the table, in seat order: the voters and coordinators of the next slot. */
+    List<NodeId> active() {
+        return active;
+    }
+
+    int seatOf(NodeId player) {
+        return seats.indexOf(player);
+    }
+
+    boolean isActive(NodeId player) {
+        int seat = seatOf(player);
+        return seat >= 0 && game.isActive(seat);
+    }
+
+    long lastBatchNo(int seat) {
+        return lastBatchNo[seat];
+    }
+
+    List<Integer> lastDice() {
+        return lastDice;
+    }
+
+
+    /** Coordinator of slot {@code slot} in view {@code view}: active[(slot + view) mod n]. */
+    NodeId coordinator(long slot, int view) {
+        return active.get((int) Math.floorMod(slot + view, (long) active.size()));
+    }
+
+    boolean closed() {
+        return active.isEmpty();
+    }
+
+    // --- mutation, used by TxApplier only ---
+
+    /** The id of the next bet request, accepted or refused: ids only grow, so none is ever reused. */
+    long takeBetId() {
+        return game.nextBetId();
+    }
+
+    void setLastBatchNo(int seat, long batchNo) {
+        lastBatchNo[seat] = batchNo;
+    }
+
+    void recordCommitments(List<Envelope> commitments) {
+        rollCommitments = List.copyOf(commitments);
+    }
+
+    void finishRoll(int die1, int die2) {
+        rollCommitments = List.of();
+        rollNo++;
+        lastDice = List.of(die1, die2);
+    }
+
+    void advance(long newSeq, ByteString newHash) {
+        if (newSeq != seq + 1) {
+            throw new IllegalStateException("table " + id + " applying seq " + newSeq + " after " + seq);
+        }
+        seq = newSeq;
+        lastHash = newHash;
+    }
+
+    void refreshActive() {
+        List<NodeId> a = new ArrayList<>();
+        for (int i = 0; i < seats.size(); i++) {
+            if (game.isActive(i)) {
+                a.add(seats.get(i));
+            }
+        }
+        active = Collections.unmodifiableList(a);
+    }
+
+    /** Conservation and the other table invariants; a failure is a bug and stops the node. */
+    void checkInvariants() {
+        game.checkInvariants();
+        if (game.total() != total) {
+            throw new IllegalStateException("table " + id + " total changed: " + game.total() + " != " + total);
+        }
+        if (!rollCommitments.isEmpty() && rollCommitments.size() != active.size()) {
+            throw new IllegalStateException("table " + id + " holds " + rollCommitments.size()
+                    + " commitments for " + active.size() + " players");
+        }
+    }
+}

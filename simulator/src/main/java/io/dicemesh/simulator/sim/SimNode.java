@@ -1,0 +1,72 @@
+package io.dicemesh.simulator.sim;
+
+import io.dicemesh.crypto.Identity;
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.node.core.NodeEngine;
+import io.dicemesh.node.ledger.KvStore;
+import java.util.HashMap;
+import java.util.Map;
+
+/** One simulated node: its key, its store (which survives crashes as a real disk would), and its engine when up. */
+public final class SimNode {
+    private final int index;
+    private final Identity identity;
+    KvStore store;
+    NodeEngine engine;
+    long incarnation;
+    final Map<String, Long> timers = new HashMap<>();
+    Adversary adversary = Adversary.HONEST;
+    long nextRequestId = 1;
+    int crashes;
+
+    SimNode(int index, Identity identity, KvStore store) {
+        this.index = index;
+        this.identity = identity;
+        this.store = store;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public NodeId id() {
+        return identity.nodeId();
+    }
+
+    public boolean isUp() {
+        return engine != null;
+    }
+
+    /** The running engine; throws when the node is down. */
+    public NodeEngine engine() {
+        if (engine == null) {
+            throw new IllegalStateException("node " + index + " is down");
+        }
+        return engine;
+    }
+
+    public KvStore store() {
+        return store;
+    }
+
+    public Adversary adversary() {
+        return adversary;
+    }
+
+    public boolean isByzantine() {
+        return adversary != Adversary.HONEST;
+    }
+
+    public int crashes() {
+        return crashes;
+    }
+
+    @Override
+    public String toString() {
+        return "node" + index + "(" + id().shortHex() + ")";
+    }
+}

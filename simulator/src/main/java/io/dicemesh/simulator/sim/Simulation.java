@@ -1,0 +1,318 @@
+package io.dicemesh.simulator.sim;
+
+import io.dicemesh.crypto.EnvelopeVerifier;
+import io.dicemesh.crypto.Identity;
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.Rejection;
+import io.dicemesh.crypto.Verified;
+import io.dicemesh.crypto.VerifyResult;
+import io.dicemesh.node.core.ClientRequest;
+import io.dicemesh.node.core.ClientResult;
+import io.dicemesh.node.core.Effect;
+import io.dicemesh.node.core.EngineConfig;
+import io.dicemesh.node.core.Input;
+import io.dicemesh.node.core.NodeEngine;
+import io.dicemesh.node.core.RandomSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * A whole mesh in one thread: real {@link NodeEngine}s (the daemon's classes) on a virtual network and virtual
+ * clock, with faults, crashes and byzantine players, every event checked by {@link Checkers}. The seed decides
+ * everything, so any run can be replayed exactly.
+ */
+public final class Simulation {
+    private final long seed;
+    private final Scheduler scheduler = new Scheduler();
+    private final SplittableRandom random;
+    private final SimNetwork network;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Map<NodeId, Integer> indexOf = new HashMap<>();
+    private final EnvelopeVerifier verifier = new EnvelopeVerifier();
+    private final EngineConfig engineConfig;
+    private final StoreProvider stores;
+    private final Checkers checkers = new Checkers(scheduler);
+    private final Trace trace;
+    private final List<SimObserver> observers = new ArrayList<>();
+    private final Map<Integer, Map<Long, Consumer<ClientResult>>> waiting = new HashMap<>();
+    private CrashPoint crashPoint = CrashPoint.NEVER;
+    private long framesRejected;
+    private long lostToDownNodes;
+
+    public Simulation(long seed, int nodeCount, NetworkFaults faults, EngineConfig engineConfig,
+            StoreProvider stores, Trace trace) {
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.network = new SimNetwork(scheduler, random.split(), faults);
+        this.engineConfig = engineConfig;
+        this.stores = stores;
+        this.trace = trace;
+        SplittableRandom keys = random.split();
+        for (int i = 0; i < nodeCount; i++) {
+            byte[] secret = new byte[32];
+            keys.nextBytes(secret);
+            SimNode node = new SimNode(i, Identity.fromSeed(secret), stores.open(i));
+            nodes.add(node);
+            indexOf.put(node.id(), i);
+        }
+        for (SimNode node : nodes) {
+            node.engine = new NodeEngine(node.identity(), engineConfig, verifier, node.store, randomFor(node));
+        }
+    }
+
+    private RandomSource randomFor(SimNode node) {
+        SplittableRandom r = new SplittableRandom(seed * 31 + node.index() * 7919L + node.incarnation);
+        return r::nextBytes;
+    }
+
+    // ------------------------------------------------------------------ setup
+
+    public long seed() {
+        return seed;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public SimNetwork network() {
+        return network;
+    }
+
+    public Checkers checkers() {
+        return checkers;
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    public List<SimNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    public SimNode node(int index) {
+        return nodes.get(index);
+    }
+
+    public SimNode node(NodeId id) {
+        return nodes.get(indexOf.get(id));
+    }
+
+    public long nowMs() {
+        return scheduler.nowMs();
+    }
+
+    /** A random stream for workloads and fault schedules, split from the seed. */
+    public SplittableRandom splitRandom() {
+        return random.split();
+    }
+
+    public void addObserver(SimObserver observer) {
+        observers.add(observer);
+    }
+
+    public void setCrashPoint(CrashPoint crashPoint) {
+        this.crashPoint = crashPoint;
+    }
+
+    public void setAdversary(int node, Adversary adversary) {
+        nodes.get(node).adversary = adversary;
+        if (adversary != Adversary.HONEST) {
+            checkers.markByzantine(nodes.get(node).id());
+        }
+    }
+
+    public long framesRejected() {
+        return framesRejected;
+    }
+
+    public long lostToDownNodes() {
+        return lostToDownNodes;
+    }
+
+    // ------------------------------------------------------------------ driving
+
+    /** Runs a client command at node {@code node} now (as its own step); the reply goes to {@code onReply}. */
+    public void command(int node, ClientRequest request, Consumer<ClientResult> onReply) {
+        scheduler.after(0, () -> {
+            SimNode n = nodes.get(node);
+            if (!n.isUp()) {
+                onReply.accept(new ClientResult.Failed(ClientResult.Code.BUSY, "node " + node + " is down"));
+                return;
+            }
+            long id = n.nextRequestId++;
+            waiting.computeIfAbsent(node, k -> new HashMap<>()).put(id, onReply);
+            handle(n, new Input.Command(scheduler.nowMs(), id, request));
+        });
+    }
+
+    /** Runs every step due up to {@code endMs}, then sets the clock there. */
+    public void runUntil(long endMs) {
+        while (scheduler.nextAtMs() >= 0 && scheduler.nextAtMs() <= endMs) {
+            scheduler.step();
+        }
+        if (scheduler.nowMs() < endMs) {
+            scheduler.at(endMs, () -> { });
+            scheduler.step();
+        }
+    }
+
+    /** Runs until {@code done} holds (checked after every step) or the clock passes {@code deadlineMs}. */
+    public boolean runUntil(BooleanSupplier done, long deadlineMs) {
+        while (!done.getAsBoolean()) {
+            long next = scheduler.nextAtMs();
+            if (next < 0 || next > deadlineMs) {
+                runUntil(deadlineMs);
+                return done.getAsBoolean();
+            }
+            scheduler.step();
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ crashes
+
+    /** Kills a node at once: its engine and timers vanish; its store keeps what a crash keeps. */
+    public void crash(int index) {
+        SimNode node = nodes.get(index);
+        if (!node.isUp()) {
+            return;
+        }
+        trace.record(scheduler.nowMs(), index, "crash");
+        node.engine = null;
+        node.timers.clear();
+        node.incarnation++;
+        node.crashes++;
+        stores.crash(index, node.store);
+        Map<Long, Consumer<ClientResult>> lost = waiting.remove(index);
+        if (lost != null) {
+            for (Consumer<ClientResult> c : lost.values()) {
+                c.accept(new ClientResult.Failed(ClientResult.Code.BUSY, "node " + index + " crashed"));
+            }
+        }
+        for (SimObserver o : observers) {
+            o.onCrash(node);
+        }
+    }
+
+    /** Restarts a crashed node from its store; it repeats its votes and catches up from its peers. */
+    public void restart(int index) {
+        SimNode node = nodes.get(index);
+        if (node.isUp()) {
+            return;
+        }
+        trace.record(scheduler.nowMs(), index, "restart");
+        node.store = stores.open(index);
+        node.engine = NodeEngine.restore(node.identity(), engineConfig, verifier, node.store, randomFor(node));
+        checkers.onRestart(node);
+        for (SimObserver o : observers) {
+            o.onRestart(node);
+        }
+        handle(node, new Input.Tick(scheduler.nowMs()));
+    }
+
+    // ------------------------------------------------------------------ the node loop
+
+    private void handle(SimNode node, Input input) {
+        trace.record(scheduler.nowMs(), node.index(), describe(input));
+        List<Effect> effects = node.engine.handle(input);
+        execute(node, effects);
+    }
+
+    private void execute(SimNode node, List<Effect> effects) {
+        for (Effect e : effects) {
+            if (!node.isUp()) {
+                return;
+            }
+            if (e instanceof Effect.Persist p) {
+                node.store.write(p.batch(), p.sync());
+                trace.record(scheduler.nowMs(), node.index(), "persist " + p.batch().ops().size()
+                        + (p.sync() ? " sync" : ""));
+            } else if (e instanceof Effect.Send s) {
+                for (Effect.Send out : node.adversary.rewrite(node, s, this)) {
+                    send(node, out);
+                }
+            } else if (e instanceof Effect.SetTimer t) {
+                setTimer(node, t);
+            } else if (e instanceof Effect.Reply r) {
+                Map<Long, Consumer<ClientResult>> w = waiting.get(node.index());
+                Consumer<ClientResult> c = w == null ? null : w.remove(r.requestId());
+                if (c != null) {
+                    c.accept(r.result());
+                }
+            } else if (e instanceof Effect.Emit em) {
+                checkers.onEvent(node, em.event());
+                for (SimObserver o : observers) {
+                    o.onEvent(node, em.event());
+                }
+            }
+            if (crashPoint.crashAfter(node, e)) {
+                crash(node.index());
+                return;
+            }
+        }
+    }
+
+    private void send(SimNode from, Effect.Send s) {
+        Integer to = indexOf.get(s.to());
+        if (to == null) {
+            return;
+        }
+        byte[] frame = s.envelope().toByteArray();
+        trace.recordBytes(frame);
+        trace.record(scheduler.nowMs(), from.index(), "send n" + to + " " + frame.length + "B");
+        network.send(from.index(), to, frame, f -> deliver(nodes.get(to), from, f));
+    }
+
+    private void deliver(SimNode to, SimNode from, byte[] frame) {
+        if (!to.isUp()) {
+            lostToDownNodes++;
+            return;
+        }
+        VerifyResult r = verifier.open(frame);
+        if (r instanceof Rejection rejection) {
+            framesRejected++;
+            trace.record(scheduler.nowMs(), to.index(), "reject " + rejection.reason().label());
+            return;
+        }
+        handle(to, new Input.MessageIn(scheduler.nowMs(), from.id(), (Verified) r));
+    }
+
+    private void setTimer(SimNode node, Effect.SetTimer t) {
+        node.timers.put(t.key(), t.atMs());
+        long incarnation = node.incarnation;
+        scheduler.at(t.atMs(), () -> {
+            Long due = node.timers.get(t.key());
+            if (node.isUp() && node.incarnation == incarnation && due != null && due == t.atMs()) {
+                node.timers.remove(t.key());
+                handle(node, new Input.Tick(scheduler.nowMs()));
+            }
+        });
+    }
+
+    private static String describe(Input input) {
+        if (input instanceof Input.MessageIn m) {
+            return "in " + m.message().kind() + " from " + m.from().shortHex();
+        } else if (input instanceof Input.Command c) {
+            return "cmd " + c.request().getClass().getSimpleName();
+        }
+        return "tick";
+    }
+
+    /** Ends the run: closes stores and the trace. */
+    public void close() {
+        for (SimNode n : nodes) {
+            if (n.isUp()) {
+                n.engine = null;
+            }
+        }
+        stores.close();
+        trace.close();
+    }
+}
