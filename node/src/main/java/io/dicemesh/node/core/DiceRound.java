@@ -23,6 +23,9 @@ final class DiceRound {
     long commitmentsSinceMs = -1;
     long revealsSinceMs = -1;
     final Set<NodeId> reportedWithheld = new HashSet<>();
+    /** When this node next repeats its own commitment or reveal while the round waits; -1 when it need not. */
+    long resendAtMs = -1;
+    long resendIntervalMs;
 
     DiceRound(long rollNo) {
         this.rollNo = rollNo;

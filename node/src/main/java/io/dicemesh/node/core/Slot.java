@@ -41,6 +41,8 @@ final class Slot {
     /** Per view, each player's Status. */
     final Map<Integer, Envelope[]> statuses = new TreeMap<>();
     long deadlineMs = -1;
+    /** Halfway to the deadline this node repeats its vote or status once, so a lost message costs no view. */
+    long nudgeAtMs = -1;
     long startedMs = -1;
     boolean sawTraffic;
     boolean committed;

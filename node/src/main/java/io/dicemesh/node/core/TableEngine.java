@@ -158,8 +158,15 @@ final class TableEngine {
     }
 
     void onTick(long nowMs, Out out) {
+        if (isSeated() && !slot.committed && slot.nudgeAtMs >= 0 && nowMs >= slot.nudgeAtMs) {
+            slot.nudgeAtMs = -1;
+            nudge(out);
+        }
         if (isSeated() && !slot.committed && slot.deadlineMs >= 0 && nowMs >= slot.deadlineMs) {
             moveToView(slot.view + 1, nowMs, "timeout", out);
+        }
+        if (isSeated() && dice.resendAtMs >= 0 && nowMs >= dice.resendAtMs) {
+            resendMyDice(nowMs, out);
         }
         if (own.flushAtMs >= 0 && nowMs >= own.flushAtMs) {
             flushOwn(nowMs, out);
@@ -278,6 +285,7 @@ final class TableEngine {
                 .setCommitment(ByteString.copyFrom(commitment)).setAfterBatchNo(afterBatch)).build());
         dice.commitments.put(ctx.me, env);
         dice.myCommitmentSent = true;
+        dice.resendAtMs = nowMs + viewTimeoutMs(0);
         if (dice.commitmentsSinceMs < 0) {
             dice.commitmentsSinceMs = nowMs;
         }
@@ -291,6 +299,7 @@ final class TableEngine {
                 .build());
         dice.reveals.put(ctx.me, env);
         dice.myRevealSent = true;
+        dice.resendAtMs = nowMs + viewTimeoutMs(0);
         if (dice.revealsSinceMs < 0) {
             dice.revealsSinceMs = nowMs;
         }
@@ -513,6 +522,9 @@ final class TableEngine {
             evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_VOTES, v.sender(), slot.seq, vote.getView(),
                     state.rollNo(), List.of(conflict, v.envelope()), "voted for two txs at one slot");
         }
+        if (!slot.txByHash.containsKey(vote.getTxHash()) && slot.lock == null) {
+            query(v.sender(), nowMs, out); // its reply carries the Prepare it voted on, which we never got
+        }
         checkCertificate(nowMs, out);
     }
 
@@ -599,7 +611,44 @@ final class TableEngine {
         out.sendAll(state.active(), ctx.me, env);
         out.emit(new Event.ViewChanged(state.id(), slot.seq, view, cause));
         resendWork(out);
-        slot.deadlineMs = nowMs + viewTimeoutMs(view);
+        armDeadline(nowMs);
+    }
+
+    private void armDeadline(long nowMs) {
+        long timeout = viewTimeoutMs(slot.view);
+        slot.deadlineMs = nowMs + timeout;
+        slot.nudgeAtMs = nowMs + timeout / 2;
+    }
+
+    /**
+     * Repeats this node's vote (or its status) to every player: a peer that already committed the slot answers
+     * with the certificate, and one that lost the vote gets it again, before anyone has to change view.
+     */
+    private void nudge(Out out) {
+        if (slot.lock != null) {
+            out.sendAll(state.active(), ctx.me, slot.lock.vote());
+        } else if (slot.myStatus != null) {
+            out.sendAll(state.active(), ctx.me, slot.myStatus);
+        } else {
+            for (Envelope b : own.pending.values()) {
+                out.sendAll(state.active(), ctx.me, b);
+            }
+        }
+    }
+
+    /**
+     * While a dice round is open, this node repeats its own commitment or reveal, backing off from one view
+     * timeout up to the longest, so a lost message delays the roll but never stalls it.
+     */
+    private void resendMyDice(long nowMs, Out out) {
+        Envelope mine = state.awaitingReveals() ? dice.reveals.get(ctx.me) : dice.commitments.get(ctx.me);
+        if (mine == null) {
+            dice.resendAtMs = -1;
+            return;
+        }
+        out.sendAll(state.active(), ctx.me, mine);
+        dice.resendIntervalMs = Math.min(VIEW_TIMEOUT_MAX_MS, Math.max(viewTimeoutMs(0), dice.resendIntervalMs * 2));
+        dice.resendAtMs = nowMs + dice.resendIntervalMs;
     }
 
     /** Repeats this node's uncommitted work (and the dice it holds) so the next coordinator has it. */
@@ -923,7 +972,7 @@ final class TableEngine {
     private void afterInput(long nowMs, Out out) {
         maybePropose(nowMs, out);
         if (isSeated() && !slot.committed && slot.deadlineMs < 0 && interested()) {
-            slot.deadlineMs = nowMs + viewTimeoutMs(slot.view);
+            armDeadline(nowMs);
         }
         long wake = nextWakeMs();
         if (wake >= 0 && wake != lastWakeMs) {
@@ -945,6 +994,8 @@ final class TableEngine {
     private long nextWakeMs() {
         long wake = -1;
         wake = earliest(wake, slot.committed ? -1 : slot.deadlineMs);
+        wake = earliest(wake, slot.committed ? -1 : slot.nudgeAtMs);
+        wake = earliest(wake, dice.resendAtMs);
         wake = earliest(wake, own.flushAtMs);
         long since = state.awaitingReveals() ? dice.revealsSinceMs : dice.commitmentsSinceMs;
         boolean diceMissing = state.awaitingReveals() ? !dice.missingReveals(state.active()).isEmpty()
