@@ -5,7 +5,6 @@ import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.WireLimits;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Checks envelopes before anything reads their bodies: size, version, sender key, then the Ed25519 signature over
@@ -16,7 +15,17 @@ public final class EnvelopeVerifier {
     /** Most decoded public keys kept; the cache is cleared when it would grow past this. */
     public static final int KEY_CACHE_ENTRIES_MAX = 4096;
 
-    private final ConcurrentHashMap<NodeId, Ed25519.PublicPoint> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<NodeId, Object> keys = new ConcurrentHashMap<>();
+    private final SignatureScheme scheme;
+
+    /** A verifier of Ed25519 signatures, as every node uses. */
+    public EnvelopeVerifier() {
+        this(SignatureScheme.ed25519());
+    }
+
+    public EnvelopeVerifier(SignatureScheme scheme) {
+        this.scheme = scheme;
+    }
 
     /** Parses and verifies one frame (an Envelope without its length prefix). */
     public VerifyResult open(byte[] frame) {
@@ -46,7 +55,7 @@ public final class EnvelopeVerifier {
                     + " bytes, not " + WireLimits.ID_BYTES);
         }
         NodeId sender = NodeId.of(envelope.getSender());
-        Ed25519.PublicPoint point = publicPoint(sender);
+        Object point = decodedKey(sender);
         if (point == null) {
             return new Rejection(RejectReason.BAD_SENDER, "sender " + sender.shortHex() + " is not a curve point");
         }
@@ -55,7 +64,7 @@ public final class EnvelopeVerifier {
                     + " bytes, not " + WireLimits.SIGNATURE_BYTES);
         }
         byte[] message = Signatures.signedMessage(envelope.getBody().toByteArray());
-        if (!Ed25519.verify(envelope.getSignature().toByteArray(), 0, point, message, 0, message.length)) {
+        if (!scheme.verify(point, message, envelope.getSignature().toByteArray())) {
             return new Rejection(RejectReason.BAD_SIGNATURE, "from " + sender.shortHex());
         }
         Body body;
@@ -79,12 +88,12 @@ public final class EnvelopeVerifier {
         return r;
     }
 
-    private Ed25519.PublicPoint publicPoint(NodeId id) {
-        Ed25519.PublicPoint cached = keys.get(id);
+    private Object decodedKey(NodeId id) {
+        Object cached = keys.get(id);
         if (cached != null) {
             return cached;
         }
-        Ed25519.PublicPoint point = Ed25519.validatePublicKeyPartialExport(id.rawBytes(), 0);
+        Object point = scheme.decodeKey(id.rawBytes());
         if (point != null) {
             if (keys.size() >= KEY_CACHE_ENTRIES_MAX) {
                 keys.clear();

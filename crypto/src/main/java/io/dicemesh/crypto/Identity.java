@@ -35,12 +35,17 @@ public final class Identity {
     private final byte[] secretSeed;
     private final byte[] publicKey;
     private final NodeId nodeId;
+    private final SignatureScheme scheme;
+
+    private Identity(byte[] secretSeed, SignatureScheme scheme) {
+        this.secretSeed = secretSeed;
+        this.scheme = scheme;
+        this.publicKey = scheme.publicKey(secretSeed);
+        this.nodeId = NodeId.of(publicKey);
+    }
 
     private Identity(byte[] secretSeed) {
-        this.secretSeed = secretSeed;
-        this.publicKey = new byte[Ed25519.PUBLIC_KEY_SIZE];
-        Ed25519.generatePublicKey(secretSeed, 0, publicKey, 0);
-        this.nodeId = NodeId.of(publicKey);
+        this(secretSeed, SignatureScheme.ed25519());
     }
 
     public static Identity generate(SecureRandom random) {
@@ -51,10 +56,15 @@ public final class Identity {
 
     /** An identity from a 32-byte secret seed (RFC 8032 "secret key"). */
     public static Identity fromSeed(byte[] seed) {
+        return fromSeed(seed, SignatureScheme.ed25519());
+    }
+
+    /** An identity under another signature scheme (simulations only). */
+    public static Identity fromSeed(byte[] seed, SignatureScheme scheme) {
         if (seed.length != Ed25519.SECRET_KEY_SIZE) {
-            throw new IllegalArgumentException("an Ed25519 secret key is 32 bytes, got " + seed.length);
+            throw new IllegalArgumentException("a secret key is 32 bytes, got " + seed.length);
         }
-        return new Identity(seed.clone());
+        return new Identity(seed.clone(), scheme);
     }
 
     public NodeId nodeId() {
@@ -67,9 +77,9 @@ public final class Identity {
     }
 
     byte[] signRaw(byte[] message, int offset, int length) {
-        byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
-        Ed25519.sign(secretSeed, 0, publicKey, 0, message, offset, length, sig, 0);
-        return sig;
+        byte[] m = offset == 0 && length == message.length ? message : java.util.Arrays.copyOfRange(message, offset,
+                offset + length);
+        return scheme.sign(secretSeed, publicKey, m);
     }
 
     /**

@@ -14,6 +14,10 @@ public sealed interface Event {
     record InviteReceived(TableId table, NodeId creator) implements Event {
     }
 
+    /** This node, as coordinator, proposed txHash at (seq, view). */
+    record Proposed(TableId table, long seq, int view, ByteString txHash) implements Event {
+    }
+
     /** This node voted YES for txHash at (seq, view): its lock at seq. */
     record Voted(TableId table, long seq, int view, ByteString txHash) implements Event {
     }

@@ -308,8 +308,12 @@ final class TableEngine {
 
     private void onCommitment(Verified v, long nowMs, Out out) {
         DiceCommitment c = v.body().getDiceCommitment();
+        if (c.getRollNo() == state.rollNo() + 1) {
+            defer(v); // the sender already committed this roll: keep it until we have too
+            return;
+        }
         if (state.awaitingReveals() || c.getRollNo() != state.rollNo()) {
-            return; // a late or early commitment: its round is not open here
+            return; // a late commitment: its round is closed
         }
         if (!state.isActive(v.sender()) || c.getCommitment().size() != Sha256.BYTES) {
             drop(out, v, "commitment from someone not seated, or malformed");
@@ -326,7 +330,11 @@ final class TableEngine {
 
     private void onReveal(Verified v, Out out) {
         DiceReveal r = v.body().getDiceReveal();
-        if (!state.awaitingReveals() || r.getRollNo() != state.rollNo()) {
+        if (r.getRollNo() != state.rollNo()) {
+            return;
+        }
+        if (!state.awaitingReveals()) {
+            defer(v); // the sender already committed the commitments: keep it until we have too
             return;
         }
         int index = state.active().indexOf(v.sender());
@@ -402,6 +410,14 @@ final class TableEngine {
             return;
         }
         markTraffic(nowMs);
+        ByteString hash = prop.getTxHash();
+        if (p.getTx().size() > WireLimits.TX_BYTES_MAX
+                || !ByteString.copyFrom(Sha256.hash(p.getTx().toByteArray())).equals(hash)) {
+            drop(out, v, "prepare whose tx does not match its hash");
+            return;
+        }
+        // Keep the tx even from an equivocating coordinator: a later view may be forced (R3) to propose it.
+        slot.rememberTx(hash, p.getTx(), v.envelope());
         Envelope known = slot.proposals.get(view);
         if (known != null && !known.equals(p.getProposal())) {
             evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_PROPOSALS, coordinator, slot.seq, view,
@@ -409,13 +425,6 @@ final class TableEngine {
             return;
         }
         slot.proposals.put(view, p.getProposal());
-        ByteString hash = prop.getTxHash();
-        if (p.getTx().size() > WireLimits.TX_BYTES_MAX
-                || !ByteString.copyFrom(Sha256.hash(p.getTx().toByteArray())).equals(hash)) {
-            drop(out, v, "prepare whose tx does not match its hash");
-            return;
-        }
-        slot.rememberTx(hash, p.getTx(), v.envelope());
         if (view > 0) {
             Locks.Justified j = Locks.check(state, slot.seq, view, p.getJustificationList(), ctx::verify);
             if (!j.valid()) {
@@ -625,11 +634,13 @@ final class TableEngine {
      * with the certificate, and one that lost the vote gets it again, before anyone has to change view.
      */
     private void nudge(Out out) {
+        if (slot.myStatus != null) {
+            out.sendAll(state.active(), ctx.me, slot.myStatus); // the coordinator needs every player's
+        }
         if (slot.lock != null) {
             out.sendAll(state.active(), ctx.me, slot.lock.vote());
-        } else if (slot.myStatus != null) {
-            out.sendAll(state.active(), ctx.me, slot.myStatus);
-        } else {
+        }
+        if (slot.lock == null && slot.myStatus == null) {
             for (Envelope b : own.pending.values()) {
                 out.sendAll(state.active(), ctx.me, b);
             }
@@ -802,6 +813,9 @@ final class TableEngine {
                 }
             } else {
                 tx = workTx();
+                if (tx == null && state.awaitingReveals()) {
+                    return; // only the roll's reveals can fill this slot, and some are missing
+                }
                 if (tx == null) {
                     tx = Tx.newBuilder().setTableId(state.id().bytes()).setSeq(slot.seq)
                             .setPrevHash(state.lastHash()).build().toByteString();
@@ -828,6 +842,7 @@ final class TableEngine {
         slot.rememberTx(hash, tx, prepare);
         markTraffic(nowMs);
         takeLock(view, hash, tx, prepare, proposal, out);
+        out.emit(new Event.Proposed(state.id(), slot.seq, view, hash));
         out.sendAll(state.active(), ctx.me, prepare);
         broadcastVote(nowMs, out);
     }
@@ -949,11 +964,16 @@ final class TableEngine {
         }
     }
 
+    /** Keeps a message about a later slot, to handle once this node has committed up to it; asks for the gap. */
     private void deferFuture(Verified v, long nowMs, Out out) {
+        defer(v);
+        query(v.sender(), nowMs, out);
+    }
+
+    private void defer(Verified v) {
         if (future.size() < FUTURE_MAX) {
             future.add(v);
         }
-        query(v.sender(), nowMs, out);
     }
 
     private void replayFuture(long nowMs, Out out) {
@@ -983,12 +1003,14 @@ final class TableEngine {
 
     /** True when this node expects the open slot to commit: it has seen the slot start or holds work for it. */
     private boolean interested() {
-        if (slot.sawTraffic || !own.pending.isEmpty() || pool.hasEligible(state)) {
+        if (slot.sawTraffic) {
             return true;
         }
         List<NodeId> active = state.active();
-        return state.awaitingReveals() ? dice.revealsInOrder(active) != null
-                : dice.commitmentsInOrder(active) != null;
+        if (state.awaitingReveals()) {
+            return dice.revealsInOrder(active) != null; // intents wait until the roll is done
+        }
+        return !own.pending.isEmpty() || pool.hasEligible(state) || dice.commitmentsInOrder(active) != null;
     }
 
     private long nextWakeMs() {

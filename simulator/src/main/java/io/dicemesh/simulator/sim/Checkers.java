@@ -37,7 +37,7 @@ public final class Checkers {
     static final int VIOLATIONS_MAX = 100;
 
     private final Scheduler scheduler;
-    private final EnvelopeVerifier verifier = new EnvelopeVerifier();
+    private final EnvelopeVerifier verifier;
     private final List<Violation> violations = new ArrayList<>();
     private final Map<TableId, Map<Long, ByteString>> committedTx = new HashMap<>();
     private final Map<TableId, Map<Long, ByteString>> stateHashAt = new HashMap<>();
@@ -46,8 +46,10 @@ public final class Checkers {
     private final Set<NodeId> byzantine = new HashSet<>();
     private long commitsChecked;
 
-    public Checkers(Scheduler scheduler) {
+    /** @param verifier an independent verifier (not the nodes'), to re-check every signed intent that commits */
+    public Checkers(Scheduler scheduler, EnvelopeVerifier verifier) {
         this.scheduler = scheduler;
+        this.verifier = verifier;
     }
 
     public void markByzantine(NodeId node) {

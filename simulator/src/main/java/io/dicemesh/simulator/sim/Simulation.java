@@ -4,6 +4,7 @@ import io.dicemesh.crypto.EnvelopeVerifier;
 import io.dicemesh.crypto.Identity;
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.Rejection;
+import io.dicemesh.crypto.SignatureScheme;
 import io.dicemesh.crypto.Verified;
 import io.dicemesh.crypto.VerifyResult;
 import io.dicemesh.node.core.ClientRequest;
@@ -33,10 +34,10 @@ public final class Simulation {
     private final SimNetwork network;
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<NodeId, Integer> indexOf = new HashMap<>();
-    private final EnvelopeVerifier verifier = new EnvelopeVerifier();
+    private final EnvelopeVerifier verifier;
     private final EngineConfig engineConfig;
     private final StoreProvider stores;
-    private final Checkers checkers = new Checkers(scheduler);
+    private final Checkers checkers;
     private final Trace trace;
     private final List<SimObserver> observers = new ArrayList<>();
     private final Map<Integer, Map<Long, Consumer<ClientResult>>> waiting = new HashMap<>();
@@ -44,9 +45,18 @@ public final class Simulation {
     private long framesRejected;
     private long lostToDownNodes;
 
+    /** A simulation with real Ed25519 signatures. */
     public Simulation(long seed, int nodeCount, NetworkFaults faults, EngineConfig engineConfig,
             StoreProvider stores, Trace trace) {
+        this(seed, nodeCount, faults, engineConfig, stores, trace, SignatureScheme.ed25519());
+    }
+
+    /** {@code scheme}: Ed25519, or {@link io.dicemesh.crypto.SimulatedSignatures} for fast swarms. */
+    public Simulation(long seed, int nodeCount, NetworkFaults faults, EngineConfig engineConfig,
+            StoreProvider stores, Trace trace, SignatureScheme scheme) {
         this.seed = seed;
+        this.verifier = new EnvelopeVerifier(scheme);
+        this.checkers = new Checkers(scheduler, new EnvelopeVerifier(scheme));
         this.random = new SplittableRandom(seed);
         this.network = new SimNetwork(scheduler, random.split(), faults);
         this.engineConfig = engineConfig;
@@ -56,7 +66,7 @@ public final class Simulation {
         for (int i = 0; i < nodeCount; i++) {
             byte[] secret = new byte[32];
             keys.nextBytes(secret);
-            SimNode node = new SimNode(i, Identity.fromSeed(secret), stores.open(i));
+            SimNode node = new SimNode(i, Identity.fromSeed(secret, scheme), stores.open(i));
             nodes.add(node);
             indexOf.put(node.id(), i);
         }
