@@ -60,7 +60,14 @@ final class EvidenceLog {
         return false;
     }
 
-    void restored(long count) {
-        stored = count;
+    /** Re-installs evidence read back from the ledger after a restart. */
+    void restore(List<Evidence> stored) {
+        for (Evidence e : stored) {
+            seen.add(e.getKind() + "/" + NodeId.of(e.getCulprit()) + "/" + e.getSeq() + "/" + e.getRollNo());
+            if (recent.size() < RECENT_MAX) {
+                recent.add(e);
+            }
+        }
+        this.stored = stored.size();
     }
 }

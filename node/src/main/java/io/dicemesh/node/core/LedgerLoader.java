@@ -9,6 +9,7 @@ import io.dicemesh.node.ledger.KvReader;
 import io.dicemesh.node.ledger.LedgerLayout;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.Evidence;
 import io.dicemesh.protocol.Genesis;
 import io.dicemesh.protocol.GenesisRecord;
 import io.dicemesh.protocol.LockRecord;
@@ -64,6 +65,17 @@ final class LedgerLoader {
                 });
         engine.restore(lock[0] == null ? null : lock[0].getPrepare(), lock[0] == null ? null : lock[0].getVote(),
                 status[0], ownBatches);
+        List<Evidence> evidence = new ArrayList<>();
+        ledger.scan(Column.EVIDENCE, LedgerLayout.tableRangeStart(id),
+                io.dicemesh.node.ledger.Keys.prefixEnd(id.toByteArray()), (key, value) -> {
+                    try {
+                        evidence.add(Evidence.parseFrom(value));
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new IllegalStateException("corrupt evidence record of table " + engine.id(), e);
+                    }
+                    return true;
+                });
+        engine.restoreEvidence(evidence);
     }
 
     private PendingTable pendingTable(TableId id, GenesisRecord record) throws InvalidProtocolBufferException {

@@ -443,6 +443,12 @@ public final class NodeEngine {
         return t == null ? 0 : t.currentView();
     }
 
+    /** The table's protocol state in one line (for diagnosis), or null for an unknown table. */
+    public String debugState(TableId id) {
+        TableEngine t = tables.get(id);
+        return t == null ? null : t.debugState();
+    }
+
     public boolean hasPendingInvite(TableId id) {
         return pending.containsKey(id);
     }

@@ -113,6 +113,10 @@ final class TableEngine {
         }
     }
 
+    void restoreEvidence(List<io.dicemesh.protocol.Evidence> stored) {
+        evidence.restore(stored);
+    }
+
     /** After creation or restart: repeat what peers may have missed and ask them for slots this node lacks. */
     void start(long nowMs, Out out) {
         if (!isSeated()) {
@@ -434,7 +438,8 @@ final class TableEngine {
                 return;
             }
             learnFromJustification(j, nowMs, out);
-            if (j.highestLock() != null && !j.highestLock().txHash().equals(hash)) {
+            if (j.highestLock() != null && !j.highestLock().txHash().equals(hash)
+                    && !ctx.config.has(InjectedBug.IGNORE_JUSTIFICATION_LOCKS)) {
                 nack(coordinator, view, NackReason.NACK_IGNORES_LOCK, "justification shows a lock on another tx", out);
                 evidence.record(out, EvidenceKind.EVIDENCE_IGNORED_LOCK, coordinator, slot.seq, view,
                         state.rollNo(), List.of(v.envelope()), "proposal ignores a lock in its justification");
@@ -451,7 +456,7 @@ final class TableEngine {
             }
             return;
         }
-        if (slot.lock != null && !slot.lock.txHash().equals(hash)) {
+        if (slot.lock != null && !slot.lock.txHash().equals(hash) && !ctx.config.has(InjectedBug.LOCK_MOVES)) {
             nack(coordinator, view, NackReason.NACK_LOCKED_ON_OTHER_TX, "locked on another tx", out);
             return;
         }
@@ -491,7 +496,7 @@ final class TableEngine {
         Lock lock = new Lock(slot.seq, view, hash, tx, prepare, proposal, vote);
         out.persist(WriteBatch.builder().put(Column.PREPARED,
                 LedgerLayout.preparedKey(state.id().bytes(), LedgerLayout.LOCK, slot.seq),
-                lock.toRecord().toByteArray()).build(), true);
+                lock.toRecord().toByteArray()).build(), !ctx.config.has(InjectedBug.SKIP_VOTE_SYNC));
         slot.lock = lock;
         slot.votedViews.add(view);
         out.emit(new Event.Voted(state.id(), slot.seq, view, hash));
@@ -678,6 +683,16 @@ final class TableEngine {
     }
 
     private void checkCertificate(long nowMs, Out out) {
+        if (ctx.config.has(InjectedBug.COMMIT_BEFORE_ALL_VOTES) && slot.lock != null && !slot.committed) {
+            List<Envelope> some = new ArrayList<>();
+            for (Envelope v : slot.votesByHash.get(slot.lock.txHash())) {
+                if (v != null) {
+                    some.add(v);
+                }
+            }
+            commit(slot.lock.tx(), slot.lock.txHash(), some, nowMs, out);
+            return;
+        }
         ByteString hash = slot.certifiedHash();
         if (hash == null || slot.committed) {
             return;
@@ -799,7 +814,7 @@ final class TableEngine {
                 throw new IllegalStateException("statuses this node accepted do not justify view " + view + ": "
                         + j.problem());
             }
-            if (j.highestLock() != null) {
+            if (j.highestLock() != null && !ctx.config.has(InjectedBug.IGNORE_JUSTIFICATION_LOCKS)) {
                 ByteString lockHash = j.highestLock().txHash();
                 if (slot.lock != null && !slot.lock.txHash().equals(lockHash)) {
                     return; // our own lock forbids the forced tx: the table is stalled by an equivocation
@@ -995,9 +1010,9 @@ final class TableEngine {
             armDeadline(nowMs);
         }
         long wake = nextWakeMs();
-        if (wake >= 0 && wake != lastWakeMs) {
+        if (wake >= 0 && (wake != lastWakeMs || lastWakeMs <= nowMs)) {
             lastWakeMs = wake;
-            out.timer(timerKey, wake);
+            out.timer(timerKey, Math.max(wake, nowMs + 1)); // never a timer in the past: it would spin
         }
     }
 
@@ -1020,9 +1035,9 @@ final class TableEngine {
         wake = earliest(wake, dice.resendAtMs);
         wake = earliest(wake, own.flushAtMs);
         long since = state.awaitingReveals() ? dice.revealsSinceMs : dice.commitmentsSinceMs;
-        boolean diceMissing = state.awaitingReveals() ? !dice.missingReveals(state.active()).isEmpty()
-                : dice.wanted() && !dice.missingCommitments(state.active()).isEmpty();
-        if (since >= 0 && diceMissing) {
+        List<NodeId> missing = state.awaitingReveals() ? dice.missingReveals(state.active())
+                : dice.wanted() ? dice.missingCommitments(state.active()) : List.of();
+        if (since >= 0 && !dice.reportedWithheld.containsAll(missing)) {
             wake = earliest(wake, since + diceTimeoutMs());
         }
         return wake;
@@ -1095,6 +1110,19 @@ final class TableEngine {
 
     ByteString lockedTxHash() {
         return slot.lock == null ? null : slot.lock.txHash();
+    }
+
+    /** The protocol's internal state in one line, for diagnosing a stalled table. */
+    String debugState() {
+        return "seq=" + state.seq() + " slot=" + slot.seq + " view=" + slot.view + " deadline=" + slot.deadlineMs
+                + " nudge=" + slot.nudgeAtMs + " traffic=" + slot.sawTraffic + " committed=" + slot.committed
+                + " lock=" + (slot.lock == null ? "none" : "v" + slot.lock.view()) + " votes=" + slot.votesByHash.size()
+                + " statusViews=" + slot.statuses.keySet() + " pool=" + pool.size() + " eligible="
+                + pool.hasEligible(state) + " ownPending=" + own.pending.keySet() + " queue=" + own.queue.size()
+                + " roll=" + state.rollNo() + " awaitingReveals=" + state.awaitingReveals() + " commitments="
+                + dice.commitments.size() + " reveals=" + dice.reveals.size() + " mySent=" + dice.myCommitmentSent
+                + "/" + dice.myRevealSent + " diceResend=" + dice.resendAtMs + " future=" + future.size()
+                + " lastBatch=" + (mySeat() >= 0 ? state.lastBatchNo(mySeat()) : -1) + " wake=" + lastWakeMs;
     }
 
     ClientResult.TableSummary summary() {

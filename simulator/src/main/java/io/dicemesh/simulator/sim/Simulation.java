@@ -42,6 +42,7 @@ public final class Simulation {
     private final List<SimObserver> observers = new ArrayList<>();
     private final Map<Integer, Map<Long, Consumer<ClientResult>>> waiting = new HashMap<>();
     private CrashPoint crashPoint = CrashPoint.NEVER;
+    private long[] clockOffsetMs;
     private long framesRejected;
     private long lostToDownNodes;
 
@@ -73,6 +74,20 @@ public final class Simulation {
         for (SimNode node : nodes) {
             node.engine = new NodeEngine(node.identity(), engineConfig, verifier, node.store, randomFor(node));
         }
+        clockOffsetMs = new long[nodeCount];
+    }
+
+    /** Gives each node's clock a fixed offset from virtual time (clock skew); timers follow the node's clock. */
+    public void setClockOffsets(long[] offsetsMs) {
+        if (offsetsMs.length != nodes.size()) {
+            throw new IllegalArgumentException("one offset per node");
+        }
+        clockOffsetMs = offsetsMs.clone();
+    }
+
+    /** The time node {@code index} reads on its (possibly skewed) clock. */
+    public long nodeNowMs(int index) {
+        return scheduler.nowMs() + clockOffsetMs[index];
     }
 
     private RandomSource randomFor(SimNode node) {
@@ -158,7 +173,7 @@ public final class Simulation {
             }
             long id = n.nextRequestId++;
             waiting.computeIfAbsent(node, k -> new HashMap<>()).put(id, onReply);
-            handle(n, new Input.Command(scheduler.nowMs(), id, request));
+            handle(n, new Input.Command(nodeNowMs(node), id, request));
         });
     }
 
@@ -224,7 +239,7 @@ public final class Simulation {
         for (SimObserver o : observers) {
             o.onRestart(node);
         }
-        handle(node, new Input.Tick(scheduler.nowMs()));
+        handle(node, new Input.Tick(nodeNowMs(index)));
     }
 
     // ------------------------------------------------------------------ the node loop
@@ -291,17 +306,17 @@ public final class Simulation {
             trace.record(scheduler.nowMs(), to.index(), "reject " + rejection.reason().label());
             return;
         }
-        handle(to, new Input.MessageIn(scheduler.nowMs(), from.id(), (Verified) r));
+        handle(to, new Input.MessageIn(nodeNowMs(to.index()), from.id(), (Verified) r));
     }
 
     private void setTimer(SimNode node, Effect.SetTimer t) {
         node.timers.put(t.key(), t.atMs());
         long incarnation = node.incarnation;
-        scheduler.at(t.atMs(), () -> {
+        scheduler.at(t.atMs() - clockOffsetMs[node.index()], () -> {
             Long due = node.timers.get(t.key());
             if (node.isUp() && node.incarnation == incarnation && due != null && due == t.atMs()) {
                 node.timers.remove(t.key());
-                handle(node, new Input.Tick(scheduler.nowMs()));
+                handle(node, new Input.Tick(nodeNowMs(node.index())));
             }
         });
     }

@@ -1,0 +1,310 @@
+package io.dicemesh.simulator.run;
+
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.SignatureScheme;
+import io.dicemesh.crypto.SimulatedSignatures;
+import io.dicemesh.node.core.ClientRequest;
+import io.dicemesh.node.core.EngineConfig;
+import io.dicemesh.node.core.InjectedBug;
+import io.dicemesh.node.core.TableId;
+import io.dicemesh.protocol.Evidence;
+import io.dicemesh.protocol.PlayerState;
+import io.dicemesh.protocol.TableState;
+import io.dicemesh.simulator.sim.Byzantine;
+import io.dicemesh.simulator.sim.Convergence;
+import io.dicemesh.simulator.sim.CrapsBots;
+import io.dicemesh.simulator.sim.NetworkFaults;
+import io.dicemesh.simulator.sim.SimNode;
+import io.dicemesh.simulator.sim.Simulation;
+import io.dicemesh.simulator.sim.StoreProvider;
+import io.dicemesh.simulator.sim.TableSetup;
+import io.dicemesh.simulator.sim.Trace;
+import io.dicemesh.simulator.sim.Violation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * One seeded run (DESIGN section 9): tables of bots playing craps on a mesh under faults (the safety phase, every
+ * event checked), then the faults heal and every table must converge and make progress within a bound (the
+ * liveness phase) unless evidence names a lying or withholding player of that table.
+ */
+public final class SimRun {
+    /** Virtual time the liveness phase allows every table to converge and commit a probe roll. */
+    public static final long LIVENESS_BOUND_MS = 180_000;
+    /** View timeout and dice timeout of the simulated tables (virtual ms). */
+    static final int VIEW_TIMEOUT_MS = 200;
+    static final int DICE_TIMEOUT_MS = 3_000;
+    /** Virtual time per progress report. */
+    static final long PROGRESS_STEP_MS = 1_000;
+
+    /** Told how the safety phase advances (for a progress bar); must not touch the simulation. */
+    public interface Progress {
+        Progress NONE = (slots, target, virtualMs) -> { };
+
+        void update(long slots, long targetSlots, long virtualMs);
+    }
+
+    private final RunConfig config;
+    private final Set<InjectedBug> bugs;
+    private final Trace trace;
+    private final Progress progress;
+    private final Map<String, Long> faults = new TreeMap<>();
+    private final List<String> violations = new ArrayList<>();
+
+    public SimRun(RunConfig config, Set<InjectedBug> bugs, Trace trace, Progress progress) {
+        this.config = config;
+        this.bugs = bugs.isEmpty() ? Set.of() : EnumSet.copyOf(bugs);
+        this.trace = trace;
+        this.progress = progress;
+    }
+
+    /** Runs to the end; never throws for protocol failures (they are violations in the report). */
+    public RunReport run() {
+        long wallStart = System.nanoTime(); // wall time is only reported, never fed to the simulation
+        SplittableRandom random = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+        StoreProvider stores = stores();
+        SignatureScheme scheme = config.fastSignatures() ? new SimulatedSignatures() : SignatureScheme.ed25519();
+        Simulation sim = new Simulation(config.seed(), config.nodes(), NetworkFaults.NONE,
+                EngineConfig.defaults().withInjectedBugs(bugs), stores, trace, scheme);
+        try {
+            long[] offsets = new long[config.nodes()];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = config.skewMs() == 0 ? 0 : random.nextLong(config.skewMs() + 1);
+            }
+            sim.setClockOffsets(offsets);
+            Set<NodeId> liars = chooseByzantine(sim, random);
+            RunStats stats = new RunStats(liars);
+            sim.addObserver(stats);
+            Map<TableId, List<Integer>> tables = createTables(sim, random);
+            CrapsBots bots = new CrapsBots(sim, new CrapsBots.Mix(5, 60, 0.22, 0.07, 0.04, 0.12, 0.002));
+            tables.forEach(bots::play);
+            sim.network().setFaults(new NetworkFaults(config.drop(), config.dup(), config.reorder(),
+                    config.delayMinMs(), config.delayMaxMs(), 4 * Math.max(1, config.delayMaxMs())));
+            new FaultSchedule(sim, random, config, faults).arm(stats);
+            safetyPhase(sim, stats);
+            bots.stop();
+            List<String> stalled = livenessPhase(sim, tables, liars);
+            for (Violation v : sim.checkers().violations()) {
+                violations.add(0, v.toString());
+            }
+            double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+            return new RunReport(config, trace.hash(), List.copyOf(violations), stats.slots, stats.viewChanges(),
+                    stalled, sim.network().sent(), sim.network().dropped(), sim.network().duplicated(),
+                    new LinkedHashMap<>(faults), stats.betsAccepted, stats.betsRejected, stats.rolls, stats.payouts,
+                    stats.rejectedByReason(), stats.evidenceByKind(), stats.latencyPercentileMs(50),
+                    stats.latencyPercentileMs(99), sim.nowMs(), wallSeconds, sim.checkers().commitsChecked());
+        } finally {
+            sim.close();
+        }
+    }
+
+    private StoreProvider stores() {
+        if (config.store() == RunConfig.Store.MEMORY) {
+            return StoreProvider.memory();
+        }
+        try {
+            return StoreProvider.rocks(Files.createTempDirectory("dicemesh-sim-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir for the RocksDB stores", e);
+        }
+    }
+
+    private Set<NodeId> chooseByzantine(Simulation sim, SplittableRandom random) {
+        List<Integer> order = shuffled(config.nodes(), random);
+        Set<NodeId> liars = new HashSet<>();
+        Byzantine.Behaviour[] all = Byzantine.Behaviour.values();
+        for (int i = 0; i < config.byzantine(); i++) {
+            int node = order.get(i);
+            EnumSet<Byzantine.Behaviour> lies = EnumSet.noneOf(Byzantine.Behaviour.class);
+            while (lies.isEmpty()) {
+                for (Byzantine.Behaviour b : all) {
+                    if (random.nextInt(3) == 0) {
+                        lies.add(b);
+                    }
+                }
+            }
+            Byzantine adversary = new Byzantine(lies, sim.splitRandom());
+            sim.setAdversary(node, adversary);
+            faults.merge("byzantine:" + adversary.name(), 1L, Long::sum);
+            liars.add(sim.node(node).id());
+        }
+        return liars;
+    }
+
+    private Map<TableId, List<Integer>> createTables(Simulation sim, SplittableRandom random) {
+        Map<TableId, List<Integer>> tables = new LinkedHashMap<>();
+        for (int t = 0; t < config.tables(); t++) {
+            List<Integer> players = shuffled(config.nodes(), random).subList(0, config.players());
+            TableId id = TableSetup.create(sim, List.copyOf(players), 5_000, 2_000_000,
+                    TableSetup.rules(VIEW_TIMEOUT_MS, DICE_TIMEOUT_MS), sim.nowMs() + 60_000);
+            tables.put(id, List.copyOf(players));
+        }
+        return tables;
+    }
+
+    private void safetyPhase(Simulation sim, RunStats stats) {
+        long capMs = sim.nowMs() + config.slots() * 500 + 120_000;
+        while (stats.slots < config.slots() && sim.nowMs() < capMs && sim.checkers().ok()) {
+            sim.runUntil(sim.nowMs() + PROGRESS_STEP_MS);
+            progress.update(stats.slots, config.slots(), sim.nowMs());
+        }
+        progress.update(stats.slots, config.slots(), sim.nowMs());
+    }
+
+    /**
+     * Heals everything, then asks one honest player of every table for a roll: each table must converge (its
+     * honest players at the same slot with byte-identical state) and commit that roll within the bound, unless
+     * evidence names a liar seated at it. Returns the tables that stalled with such evidence.
+     */
+    private List<String> livenessPhase(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars) {
+        sim.network().setFaults(NetworkFaults.NONE);
+        sim.network().healAll();
+        for (SimNode n : sim.nodes()) {
+            if (!n.isUp()) {
+                sim.restart(n.index());
+                faults.merge("restart", 1L, Long::sum);
+            }
+        }
+        sim.runUntil(sim.nowMs() + 2_000);
+        Map<TableId, Long> probeRoll = new LinkedHashMap<>();
+        for (Map.Entry<TableId, List<Integer>> e : tables.entrySet()) {
+            List<Integer> honest = honestSeated(sim, e.getKey(), e.getValue(), liars);
+            if (honest.isEmpty()) {
+                continue;
+            }
+            TableState s = sim.node(honest.get(0)).engine().tableState(e.getKey()).orElse(null);
+            if (s == null) {
+                continue;
+            }
+            probeRoll.put(e.getKey(), s.getRollNo());
+            sim.command(honest.get(0), new ClientRequest.Roll(e.getKey()), r -> { });
+        }
+        long deadline = sim.nowMs() + LIVENESS_BOUND_MS;
+        sim.runUntil(() -> allSettled(sim, tables, liars, probeRoll), deadline);
+        sim.runUntil(sim.nowMs() + 1_000);
+        List<String> stalled = new ArrayList<>();
+        for (Map.Entry<TableId, List<Integer>> e : tables.entrySet()) {
+            TableId table = e.getKey();
+            List<Integer> honest = honestSeated(sim, table, e.getValue(), liars);
+            String diff = Convergence.stateDifference(sim, table, honest);
+            boolean progressed = rolled(sim, table, honest, probeRoll);
+            if (diff == null && progressed) {
+                continue;
+            }
+            List<String> named = namedLiars(sim, table, honest, e.getValue(), liars);
+            if (diff == null && !named.isEmpty()) {
+                stalled.add(table.shortHex() + " (evidence against " + String.join(", ", named) + ")");
+            } else {
+                if (Boolean.getBoolean("dicemesh.sim.debug")) {
+                    for (SimNode n : sim.nodes()) {
+                        System.err.println("node" + n.index() + " " + (n.isUp() ? n.engine().debugState(table) : "down"));
+                    }
+                }
+                violations.add("liveness: table " + table.shortHex() + " did not "
+                        + (diff != null ? "converge (" + diff + ")" : "commit a roll after the faults healed")
+                        + " within " + LIVENESS_BOUND_MS / 1000 + " virtual s, and no evidence names a liar at it");
+            }
+        }
+        return stalled;
+    }
+
+    private static boolean allSettled(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars,
+            Map<TableId, Long> probeRoll) {
+        for (Map.Entry<TableId, List<Integer>> e : tables.entrySet()) {
+            List<Integer> honest = honestSeated(sim, e.getKey(), e.getValue(), liars);
+            if (!rolled(sim, e.getKey(), honest, probeRoll)
+                    || Convergence.stateDifference(sim, e.getKey(), honest) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean rolled(Simulation sim, TableId table, List<Integer> honest, Map<TableId, Long> probe) {
+        Long before = probe.get(table);
+        if (before == null) {
+            return true;
+        }
+        for (int h : honest) {
+            TableState s = sim.node(h).engine().tableState(table).orElse(null);
+            if (s == null || s.getRollNo() <= before) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Honest nodes of the table's players that still sit at it (per the most advanced honest view). */
+    private static List<Integer> honestSeated(Simulation sim, TableId table, List<Integer> players,
+            Set<NodeId> liars) {
+        TableState best = null;
+        for (int p : players) {
+            SimNode n = sim.node(p);
+            if (n.isUp() && !liars.contains(n.id())) {
+                TableState s = n.engine().tableState(table).orElse(null);
+                if (s != null && (best == null || s.getSeq() > best.getSeq())) {
+                    best = s;
+                }
+            }
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int p : players) {
+            SimNode n = sim.node(p);
+            if (liars.contains(n.id())) {
+                continue;
+            }
+            boolean seated = true;
+            if (best != null) {
+                for (PlayerState ps : best.getPlayersList()) {
+                    if (n.id().matches(ps.getPlayer()) && ps.getLeft()) {
+                        seated = false;
+                    }
+                }
+            }
+            if (seated) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> namedLiars(Simulation sim, TableId table, List<Integer> honest, List<Integer> players,
+            Set<NodeId> liars) {
+        Set<String> named = new java.util.TreeSet<>();
+        for (int h : honest) {
+            for (Evidence ev : sim.node(h).engine().evidence(table)) {
+                for (int p : players) {
+                    NodeId id = sim.node(p).id();
+                    if (liars.contains(id) && id.matches(ev.getCulprit())) {
+                        named.add("node" + p);
+                    }
+                }
+            }
+        }
+        return List.copyOf(named);
+    }
+
+    static List<Integer> shuffled(int n, SplittableRandom random) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(i);
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Integer tmp = out.get(i);
+            out.set(i, out.get(j));
+            out.set(j, tmp);
+        }
+        return out;
+    }
+}
