@@ -1,0 +1,29 @@
+package io.dicemesh.simulator.run;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dicemesh.node.core.InjectedBug;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A checker that never fails proves nothing: each test breaks one rule of the engine on purpose and requires the
+ * swarm to find a violation within a bounded number of seeds.
+ */
+class CheckersBiteTest {
+    static final int SEEDS_MAX = 400;
+
+    @ParameterizedTest
+    @EnumSource(InjectedBug.class)
+    void theSwarmFindsEveryDeliberateBugWithinABoundedNumberOfSeeds(InjectedBug bug) throws InterruptedException {
+        Swarm swarm = new Swarm(new SwarmPlan(null, null, null, RunConfig.Store.MEMORY, true), Set.of(bug),
+                Runtime.getRuntime().availableProcessors());
+        List<Swarm.SeedResult> results = swarm.run(1, SEEDS_MAX, Long.MAX_VALUE, true, (r, n) -> { });
+        Swarm.SeedResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);
+        assertTrue(failed != null, "no violation found for " + bug + " in " + results.size() + " seeds");
+        System.out.println(bug + ": found by seed " + failed.seed() + " after " + results.size() + " seeds: "
+                + failed.violations().get(0));
+    }
+}
