@@ -382,6 +382,10 @@ final class TableEngine {
             drop(out, v, "prepare whose proposal is for another table or by another signer");
             return;
         }
+        if (!state.isActive(pv.sender())) {
+            drop(out, v, "prepare from someone not seated"); // also: a closed table has no coordinator
+            return;
+        }
         if (prop.getSeq() <= state.seq()) {
             helpBehind(v.sender(), prop.getSeq(), nowMs, out);
             return;
