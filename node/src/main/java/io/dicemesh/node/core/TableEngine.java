@@ -500,13 +500,13 @@ final class TableEngine {
 
     private void onVote(Verified v, long nowMs, Out out) {
         Vote vote = v.body().getVote();
+        if (vote.getSeq() <= state.seq() && state.seatOf(v.sender()) >= 0) {
+            helpBehind(v.sender(), vote.getSeq(), nowMs, out); // also a player who left: it may lack that very slot
+            return;
+        }
         int index = state.active().indexOf(v.sender());
         if (!vote.getTableId().equals(state.id().bytes()) || index < 0 || vote.getTxHash().size() != Sha256.BYTES) {
             drop(out, v, "vote from someone not seated, or malformed");
-            return;
-        }
-        if (vote.getSeq() <= state.seq()) {
-            helpBehind(v.sender(), vote.getSeq(), nowMs, out);
             return;
         }
         if (vote.getSeq() > slot.seq) {
