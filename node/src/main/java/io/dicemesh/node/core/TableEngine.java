@@ -879,6 +879,10 @@ final class TableEngine {
 
     private void onNack(Verified v, Out out) {
         Nack n = v.body().getNack();
+        if (!state.isActive(v.sender())) {
+            drop(out, v, "nack from someone not seated");
+            return;
+        }
         out.emit(new Event.NackReceived(state.id(), v.sender(), n.getSeq(), n.getView(),
                 n.getReason().name() + ": " + n.getDetail()));
     }
