@@ -1006,9 +1006,11 @@ final class TableEngine {
         wake = earliest(wake, dice.resendAtMs);
         wake = earliest(wake, own.flushAtMs);
         long since = state.awaitingReveals() ? dice.revealsSinceMs : dice.commitmentsSinceMs;
-        boolean diceMissing = state.awaitingReveals() ? !dice.missingReveals(state.active()).isEmpty()
-                : dice.wanted() && !dice.missingCommitments(state.active()).isEmpty();
-        if (since >= 0 && diceMissing) {
+        List<NodeId> missing = state.awaitingReveals() ? dice.missingReveals(state.active())
+                : dice.wanted() ? dice.missingCommitments(state.active()) : List.of();
+        // Only while someone missing is not reported yet: once the dice timeout is past, waking for it would be a
+        // wake in the past, equal to lastWakeMs, so no timer would ever be asked for again.
+        if (since >= 0 && !dice.reportedWithheld.containsAll(missing)) {
             wake = earliest(wake, since + diceTimeoutMs());
         }
         return wake;
