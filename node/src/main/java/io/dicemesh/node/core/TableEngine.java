@@ -394,6 +394,10 @@ final class TableEngine {
             drop(out, v, "prepare whose proposal is for another table or by another signer");
             return;
         }
+        if (!state.isActive(pv.sender())) {
+            drop(out, v, "prepare from someone not seated"); // also: a closed table has no coordinator
+            return;
+        }
         if (prop.getSeq() <= state.seq()) {
             helpBehind(v.sender(), prop.getSeq(), nowMs, out);
             return;
@@ -510,13 +514,13 @@ final class TableEngine {
 
     private void onVote(Verified v, long nowMs, Out out) {
         Vote vote = v.body().getVote();
+        if (vote.getSeq() <= state.seq() && state.seatOf(v.sender()) >= 0) {
+            helpBehind(v.sender(), vote.getSeq(), nowMs, out); // also a player who left: it may lack that very slot
+            return;
+        }
         int index = state.active().indexOf(v.sender());
         if (!vote.getTableId().equals(state.id().bytes()) || index < 0 || vote.getTxHash().size() != Sha256.BYTES) {
             drop(out, v, "vote from someone not seated, or malformed");
-            return;
-        }
-        if (vote.getSeq() <= state.seq()) {
-            helpBehind(v.sender(), vote.getSeq(), nowMs, out);
             return;
         }
         if (vote.getSeq() > slot.seq) {
@@ -905,6 +909,10 @@ final class TableEngine {
 
     private void onNack(Verified v, Out out) {
         Nack n = v.body().getNack();
+        if (!state.isActive(v.sender())) {
+            drop(out, v, "nack from someone not seated");
+            return;
+        }
         out.emit(new Event.NackReceived(state.id(), v.sender(), n.getSeq(), n.getView(),
                 n.getReason().name() + ": " + n.getDetail()));
     }
@@ -1037,6 +1045,7 @@ final class TableEngine {
         long since = state.awaitingReveals() ? dice.revealsSinceMs : dice.commitmentsSinceMs;
         List<NodeId> missing = state.awaitingReveals() ? dice.missingReveals(state.active())
                 : dice.wanted() ? dice.missingCommitments(state.active()) : List.of();
+        // Only while someone missing is not reported yet: past the dice timeout, this wake would lie in the past.
         if (since >= 0 && !dice.reportedWithheld.containsAll(missing)) {
             wake = earliest(wake, since + diceTimeoutMs());
         }
