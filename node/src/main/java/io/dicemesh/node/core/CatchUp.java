@@ -35,6 +35,7 @@ final class CatchUp {
     private final TreeMap<Long, Certificate> recent = new TreeMap<>();
     private final Map<NodeId, Long> lastQueryMs = new HashMap<>();
     private final Map<NodeId, Long> lastHelpMs = new HashMap<>();
+    private final Map<NodeId, Long> lastAnswerMs = new HashMap<>();
 
     CatchUp(TableId table, KvReader ledger, int recentMax) {
         this.table = table;
@@ -91,6 +92,11 @@ final class CatchUp {
     /** True (and remembered) when this node may send {@code peer} unasked certificates now. */
     boolean mayHelp(NodeId peer, long nowMs, long intervalMs) {
         return allow(lastHelpMs, peer, nowMs, intervalMs);
+    }
+
+    /** True (and remembered) when this node may answer a query from {@code peer} now. */
+    boolean mayAnswer(NodeId peer, long nowMs, long intervalMs) {
+        return allow(lastAnswerMs, peer, nowMs, intervalMs);
     }
 
     void forgetQuery(NodeId peer) {

@@ -9,7 +9,6 @@ import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.Evidence;
 import io.dicemesh.protocol.EvidenceKind;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -20,9 +19,17 @@ import java.util.Set;
 final class EvidenceLog {
     /** Evidence records kept in memory per table (all are in the ledger). */
     static final int RECENT_MAX = 256;
+    /** Evidence keys remembered for de-duplication. */
+    static final int SEEN_MAX = 4096;
 
     private final TableId table;
-    private final Set<String> seen = new HashSet<>();
+    /** Keys of evidence already recorded, to record each once; bounded (oldest forgotten first). */
+    private final Set<String> seen = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+            return size() > SEEN_MAX;
+        }
+    });
     private final List<Evidence> recent = new ArrayList<>();
     private long stored;
 

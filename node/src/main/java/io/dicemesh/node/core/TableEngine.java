@@ -154,7 +154,7 @@ final class TableEngine {
             case VOTE -> onVote(v, nowMs, out);
             case STATUS -> onStatus(v, nowMs, out);
             case NACK -> onNack(v, out);
-            case CERTIFICATE_QUERY -> onCertificateQuery(v, out);
+            case CERTIFICATE_QUERY -> onCertificateQuery(v, nowMs, out);
             case CERTIFICATE_REPLY -> onCertificateReply(v, nowMs, out);
             default -> drop(out, v, "not a table message");
         }
@@ -746,8 +746,12 @@ final class TableEngine {
         out.emit(new Event.SlotCommitted(state.id(), seq, txBytes, hash, result, after, startedMs, nowMs));
         replyToClients(result, out);
         pool.prune(state);
-        if (result.hasRoll() || !activeBefore.equals(state.active())) {
+        if (result.hasRoll()) {
             dice = new DiceRound(state.rollNo());
+        } else if (!activeBefore.equals(state.active())) {
+            // Someone left between rolls: the round goes on without them (it is keyed by player).
+            dice.commitments.keySet().retainAll(state.active());
+            dice.reveals.keySet().retainAll(state.active());
         }
         slot = new Slot(state.seq() + 1, state.active().size());
         if (result.commitmentsRecorded()) {
@@ -782,13 +786,33 @@ final class TableEngine {
         }
     }
 
+    /**
+     * This node left the table: every request still waiting is answered, and its batches that can no longer
+     * apply (signed after its Leave) are forgotten, in memory and in the ledger.
+     */
     private void failWaiters(Out out) {
+        ClientResult left = new ClientResult.Failed(ClientResult.Code.NOT_SEATED, "left table " + state.id());
         for (List<Long> ids : own.rollWaiters.values()) {
             for (long id : ids) {
-                out.reply(id, new ClientResult.Failed(ClientResult.Code.NOT_SEATED, "left table " + state.id()));
+                out.reply(id, left);
             }
         }
         own.rollWaiters.clear();
+        for (long id : own.waiters.values()) {
+            out.reply(id, left);
+        }
+        own.waiters.clear();
+        for (OwnIntents.Queued q : own.queue) {
+            out.reply(q.requestId(), left);
+        }
+        own.queue.clear();
+        own.flushAtMs = -1;
+        WriteBatch.Builder forget = WriteBatch.builder();
+        for (long b : own.pending.keySet()) {
+            forget.delete(Column.PREPARED, LedgerLayout.preparedKey(state.id().bytes(), LedgerLayout.OWN_BATCH, b));
+        }
+        own.pending.clear();
+        out.persist(forget.build(), false);
     }
 
     /** Proposes the next slot when this node coordinates it and has something to propose. */
@@ -941,7 +965,15 @@ final class TableEngine {
         }
     }
 
-    private void onCertificateQuery(Verified v, Out out) {
+    /** Answers players (current or former) only, at most a few times per view timeout each. */
+    private void onCertificateQuery(Verified v, long nowMs, Out out) {
+        if (state.seatOf(v.sender()) < 0) {
+            drop(out, v, "certificate query from someone who never sat at the table");
+            return;
+        }
+        if (!catchUp.mayAnswer(v.sender(), nowMs, catchUpIntervalMs() / 2)) {
+            return;
+        }
         CertificateQuery q = v.body().getCertificateQuery();
         int count = Math.max(1, Math.min(q.getMaxCount(), WireLimits.CERTIFICATES_PER_REPLY_MAX));
         sendCertificates(v.sender(), q.getFromSeq(), count, out);
@@ -1075,8 +1107,9 @@ final class TableEngine {
         return Math.max(1, state.wireRules().getDiceTimeoutMs());
     }
 
+    /** A quarter of a view timeout: a missed Prepare can be fetched, and answered, before the nudge. */
     private long catchUpIntervalMs() {
-        return Math.max(1, Math.min(ctx.config.resendIntervalMs(), state.wireRules().getViewTimeoutMs()));
+        return Math.max(1, Math.min(ctx.config.resendIntervalMs(), state.wireRules().getViewTimeoutMs() / 4));
     }
 
     private void drop(Out out, Verified v, String reason) {

@@ -21,7 +21,6 @@ import io.dicemesh.protocol.TableState;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -54,10 +53,6 @@ class NodeEngineLivenessTest {
     }
 
     @Test
-    @Disabled("bug: the certificate queries every node sends its peers when a table starts are"
-            + " never forgotten (CatchUp.forgetQuery runs only on progress), so for one catch-up interval, which"
-            + " equals the view timeout, a vote for an unknown tx cannot fetch its Prepare; a Prepare lost in the"
-            + " first view timeout of a table always costs a view change")
     void aPrepareLostRightAfterTheTableStartedIsFetchedWithoutAViewChange() {
         try (EngineHarness h = harness(3)) {
             TableId t = table(h, 3);
@@ -220,10 +215,6 @@ class NodeEngineLivenessTest {
     }
 
     @Test
-    @Disabled("bug: when a Leave commits, TableEngine.commit replaces the DiceRound because the"
-            + " active players changed; every node forgets the commitments it holds and that a roll was asked for,"
-            + " nobody sends a commitment again, and the Roll requests waiting for that roll get no answer until some"
-            + " client asks to roll again")
     void aRollAskedForWhileALeaveIsInFlightStillHappens() {
         try (EngineHarness h = harness(3)) {
             TableId t = table(h, 3);
@@ -241,10 +232,6 @@ class NodeEngineLivenessTest {
     }
 
     @Test
-    @Disabled("bug: intents a player signed after its own Leave (before the Leave committed)"
-            + " are never answered: once it has left, coordinators skip its batches (IntentPool.take), and"
-            + " TableEngine.failWaiters answers only Roll requests, so those clients wait for good and the batches"
-            + " stay in OwnIntents.pending and in the ledger's prepared column")
     void intentsSignedAfterALeaveAreAnsweredOnceTheLeaveCommits() {
         try (EngineHarness h = harness(3)) {
             TableId t = table(h, 3);
