@@ -1,0 +1,354 @@
+package io.dicemesh.node.net;
+
+import static io.dicemesh.node.net.Nets.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dicemesh.crypto.EnvelopeVerifier;
+import io.dicemesh.crypto.Identity;
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.Verified;
+import io.dicemesh.protocol.Body;
+import io.dicemesh.protocol.WireLimits;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Real transports on 127.0.0.1 with port 0: connecting, exchanging, gossip, races, reconnects, liveness. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class NettyTransportTest {
+    private static final long WAIT_MS = 10_000;
+
+    private final Cluster cluster = new Cluster();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        cluster.close();
+    }
+
+    private static void exchange(NettyTransport from, Identity fromId, Inbox fromInbox, NettyTransport to,
+            Inbox toInbox, String text) throws InterruptedException {
+        assertTrue(from.send(to.nodeId(), Nets.app(fromId, text)), "send " + text);
+        Inbox.Received r = toInbox.poll(WAIT_MS);
+        assertNotNull(r, "nothing received: " + text);
+        assertEquals(from.nodeId(), r.from());
+        assertEquals(from.nodeId(), r.message().sender());
+        assertEquals(Body.KindCase.GENESIS_QUERY, r.message().kind());
+        assertEquals(text, Nets.textOf(r.message()));
+    }
+
+    @Test
+    void twoTransportsHandshakeAndExchangeBothWays() throws Exception {
+        Identity a = Nets.identity();
+        Identity b = Nets.identity();
+        Inbox inA = new Inbox();
+        Inbox inB = new Inbox();
+        NettyTransport ta = cluster.start(a, Nets.fast(), inA);
+        NettyTransport tb = cluster.start(b, Nets.fast(List.of(Nets.addressOf(ta))), inB);
+        await("a and b connected", WAIT_MS, () -> ta.connectedPeers().equals(Set.of(b.nodeId()))
+                && tb.connectedPeers().equals(Set.of(a.nodeId())));
+        await("up events", WAIT_MS, () -> inA.isUp(b.nodeId()) && inB.isUp(a.nodeId()));
+        for (int i = 0; i < 20; i++) {
+            exchange(ta, a, inA, tb, inB, "a to b #" + i);
+            exchange(tb, b, inB, ta, inA, "b to a #" + i);
+        }
+        TransportStats sa = ta.stats();
+        assertTrue(sa.framesOut() >= 20 + 2 && sa.framesIn() >= 20 + 2, sa.toString());
+        assertTrue(sa.bytesIn() > 0 && sa.bytesOut() > 0, sa.toString());
+        assertEquals(0, sa.rejected().values().stream().mapToLong(Long::longValue).sum(), sa.toString());
+        assertEquals(tb.advertisedAddr(), ta.knownAddresses().get(b.nodeId()), "b's signed record reached a");
+        assertEquals("127.0.0.1:" + tb.boundPort(), tb.advertisedAddr());
+        assertEquals(1, ta.openChannels());
+    }
+
+    @Test
+    void threeTransportsConnectViaJoinAndEveryPairExchanges() throws Exception {
+        Identity[] ids = {Nets.identity(), Nets.identity(), Nets.identity()};
+        Inbox[] in = {new Inbox(), new Inbox(), new Inbox()};
+        NettyTransport[] t = new NettyTransport[3];
+        t[0] = cluster.start(ids[0], Nets.fast(), in[0]);
+        t[1] = cluster.start(ids[1], Nets.fast(List.of(Nets.addressOf(t[0]))), in[1]);
+        t[2] = cluster.start(ids[2], Nets.fast(List.of(Nets.addressOf(t[0]), Nets.addressOf(t[1]))), in[2]);
+        await("a full mesh of three", WAIT_MS, () -> t[0].connectedPeers().size() == 2
+                && t[1].connectedPeers().size() == 2 && t[2].connectedPeers().size() == 2);
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                if (i != j) {
+                    exchange(t[i], ids[i], in[i], t[j], in[j], i + " to " + j);
+                }
+            }
+        }
+        assertEquals(Set.of(ids[1].nodeId(), ids[2].nodeId()), t[0].connectedPeers());
+    }
+
+    @Test
+    void gossipLetsAPeerDialAnotherAtItsAdvertisedAddress() throws Exception {
+        Identity a = Nets.identity();
+        Identity b = Nets.identity();
+        Identity c = Nets.identity();
+        Inbox inA = new Inbox();
+        Inbox inC = new Inbox();
+        NettyTransport tb = cluster.start(b, Nets.fast(), new Inbox());
+        NettyTransport ta = cluster.start(a, Nets.fast(List.of(Nets.addressOf(tb))), inA);
+        NettyTransport tc = cluster.start(c, Nets.fast(List.of(Nets.addressOf(tb))), inC);
+        await("a learns c's address from b", WAIT_MS, () -> tc.advertisedAddr().equals(
+                ta.knownAddresses().get(c.nodeId())));
+        assertFalse(ta.connectedPeers().contains(c.nodeId()), "a only dials c when it wants c");
+        ta.wantPeers(Set.of(c.nodeId()));
+        await("a connects to c", WAIT_MS, () -> ta.connectedPeers().contains(c.nodeId())
+                && tc.connectedPeers().contains(a.nodeId()));
+        exchange(ta, a, inA, tc, inC, "hello c");
+        exchange(tc, c, inC, ta, inA, "hello a");
+    }
+
+    @Test
+    void simultaneousDialsEndWithExactlyOneConnection() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            try (Cluster local = new Cluster()) {
+                Identity a = Nets.identity();
+                Identity b = Nets.identity();
+                NettyTransport ta = local.start(a, Nets.fast(), new Inbox());
+                NettyTransport tb = local.start(b, Nets.fast(), new Inbox());
+                CountDownLatch go = new CountDownLatch(1);
+                Thread other = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    tb.join(Nets.addressOf(ta));
+                });
+                other.start();
+                go.countDown();
+                ta.join(Nets.addressOf(tb));
+                other.join();
+                await("round " + round + ": both see each other", WAIT_MS,
+                        () -> ta.connectedPeers().contains(b.nodeId()) && tb.connectedPeers().contains(a.nodeId()));
+                await("round " + round + ": one channel left on each side", WAIT_MS,
+                        () -> ta.openChannels() == 1 && tb.openChannels() == 1);
+                Thread.sleep(200); // let any further redial show itself
+                assertEquals(1, ta.openChannels(), "round " + round);
+                assertEquals(1, tb.openChannels(), "round " + round);
+                InetSocketAddress aLocal = (InetSocketAddress) ta.boundChannel(b.nodeId()).channel().localAddress();
+                InetSocketAddress bRemote = (InetSocketAddress) tb.boundChannel(a.nodeId()).channel().remoteAddress();
+                assertEquals(aLocal, bRemote, "round " + round + ": both ends bound the same TCP connection");
+            }
+        }
+    }
+
+    @Test
+    void aWantedPeerIsRedialedAfterItRestartsOnTheSamePort() throws Exception {
+        Identity a = Nets.identity();
+        Identity b = Nets.identity();
+        Inbox inA = new Inbox();
+        NettyTransport ta = cluster.start(a, Nets.fast(), inA);
+        NettyTransport tb = cluster.start(b, Nets.fast(List.of(Nets.addressOf(ta))), new Inbox());
+        await("connected", WAIT_MS, () -> ta.connectedPeers().contains(b.nodeId())
+                && ta.knownAddresses().containsKey(b.nodeId()));
+        ta.wantPeers(Set.of(b.nodeId()));
+        int port = tb.boundPort();
+        tb.close();
+        await("a sees b down", WAIT_MS, () -> !ta.connectedPeers().contains(b.nodeId()));
+        Thread.sleep(300); // a's redials are refused meanwhile and back off
+        TransportConfig samePort = new TransportConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                null, List.of(), 2_000, 100, 2_000, 20, 200, TransportConfig.OUTBOUND_QUEUE_BYTES_MIN, 64, 100);
+        Inbox inB2 = new Inbox();
+        long restartedNs = System.nanoTime();
+        NettyTransport tb2 = cluster.start(b, samePort, inB2);
+        await("a redials the restarted b", 5_000, () -> ta.connectedPeers().contains(b.nodeId())
+                && tb2.connectedPeers().contains(a.nodeId()));
+        long reconnectMs = (System.nanoTime() - restartedNs) / 1_000_000;
+        assertTrue(reconnectMs < 2_000, "reconnected after " + reconnectMs + " ms");
+        exchange(ta, a, inA, tb2, inB2, "welcome back");
+        await("a saw b up twice", WAIT_MS, () -> inA.ups.get() == 2);
+        assertEquals(1, inA.downs.get());
+    }
+
+    @Test
+    void aPortInUseFailsStartNamingTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            TransportConfig c = TransportConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    taken.getLocalPort()), List.of());
+            NettyTransport t = cluster.track(new NettyTransport(Nets.identity(), c, new EnvelopeVerifier(),
+                    new Inbox()));
+            IOException e = assertThrows(IOException.class, t::start);
+            assertEquals("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address in use", e.getMessage());
+            assertThrows(IllegalStateException.class, t::start, "a failed transport cannot be restarted");
+            assertFalse(t.send(Nets.identity().nodeId(), Nets.app(Nets.identity(), "x")));
+        }
+    }
+
+    @Test
+    void joiningItselfClosesAndIsNotRetried() throws Exception {
+        Identity a = Nets.identity();
+        NettyTransport ta = cluster.start(a, Nets.fast(), new Inbox());
+        ta.join(Nets.addressOf(ta));
+        await("both ends of the self connection closed", WAIT_MS,
+                () -> ta.stats().disconnects(DisconnectCause.SELF_CONNECTION) == 2);
+        Thread.sleep(300);
+        assertEquals(2, ta.stats().disconnects(DisconnectCause.SELF_CONNECTION), "no redial of itself");
+        assertTrue(ta.connectedPeers().isEmpty());
+        assertEquals(0, ta.openChannels());
+    }
+
+    @Test
+    void sendsToUnconnectedPeersOrOverTheFrameLimitAreDroppedAndCounted() throws Exception {
+        Identity a = Nets.identity();
+        Identity b = Nets.identity();
+        NettyTransport ta = cluster.start(a, Nets.fast(), new Inbox());
+        NettyTransport tb = cluster.start(b, Nets.fast(List.of(Nets.addressOf(ta))), new Inbox());
+        await("connected", WAIT_MS, () -> ta.connectedPeers().contains(b.nodeId()));
+        assertFalse(ta.send(Nets.identity().nodeId(), Nets.app(a, "nobody")));
+        assertFalse(ta.send(b.nodeId(), Nets.big(a, WireLimits.FRAME_BYTES_MAX)));
+        TransportStats s = ta.stats();
+        assertEquals(1, s.drops(DropCause.NOT_CONNECTED));
+        assertEquals(1, s.drops(DropCause.OVERSIZE));
+        assertEquals(2, s.droppedSends());
+        tb.close();
+        ta.close();
+        assertFalse(ta.send(b.nodeId(), Nets.app(a, "closed")));
+        assertEquals(1, ta.stats().drops(DropCause.NOT_RUNNING));
+        ta.close(); // idempotent
+    }
+
+    @Test
+    void heartbeatsKeepAQuietConnectionOpen() throws Exception {
+        Identity a = Nets.identity();
+        Identity b = Nets.identity();
+        TransportConfig quick = new TransportConfig(Nets.loopbackAnyPort(), null, List.of(), 2_000, 50, 300, 20, 200,
+                TransportConfig.OUTBOUND_QUEUE_BYTES_MIN, 64, 10_000);
+        NettyTransport ta = cluster.start(a, quick, new Inbox());
+        NettyTransport tb = cluster.start(b, new TransportConfig(Nets.loopbackAnyPort(), null,
+                List.of(Nets.addressOf(ta)), 2_000, 50, 300, 20, 200, TransportConfig.OUTBOUND_QUEUE_BYTES_MIN, 64,
+                10_000), new Inbox());
+        await("connected", WAIT_MS, () -> ta.connectedPeers().contains(b.nodeId()));
+        Thread.sleep(1_200); // four idle timeouts with nothing but heartbeats
+        assertTrue(ta.connectedPeers().contains(b.nodeId()));
+        assertEquals(0, ta.stats().disconnects(DisconnectCause.IDLE_TIMEOUT));
+        assertEquals(0, tb.stats().disconnects(DisconnectCause.IDLE_TIMEOUT));
+        assertTrue(ta.stats().framesIn() > 10, "pings and pongs flowed: " + ta.stats());
+    }
+
+    @Test
+    void aSilentPeerIsClosedAfterTheIdleTimeout() throws Exception {
+        TransportConfig quick = new TransportConfig(Nets.loopbackAnyPort(), null, List.of(), 2_000, 50, 300, 20, 200,
+                TransportConfig.OUTBOUND_QUEUE_BYTES_MIN, 64, 10_000);
+        NettyTransport ta = cluster.start(Nets.identity(), quick, new Inbox());
+        try (RawPeer silent = RawPeer.connect(ta.boundPort())) {
+            silent.handshake();
+            await("bound", WAIT_MS, () -> ta.connectedPeers().contains(silent.identity.nodeId()));
+            assertTrue(silent.closedByPeerWithin(WAIT_MS));
+        }
+        await("counted", WAIT_MS, () -> ta.stats().disconnects(DisconnectCause.IDLE_TIMEOUT) == 1);
+    }
+
+    @Test
+    void aConnectionThatNeverHandshakesTimesOut() throws Exception {
+        TransportConfig quick = new TransportConfig(Nets.loopbackAnyPort(), null, List.of(), 200, 100, 2_000, 20, 200,
+                TransportConfig.OUTBOUND_QUEUE_BYTES_MIN, 64, 10_000);
+        NettyTransport ta = cluster.start(Nets.identity(), quick, new Inbox());
+        try (RawPeer mute = RawPeer.connect(ta.boundPort())) {
+            assertTrue(mute.closedByPeerWithin(WAIT_MS));
+        }
+        await("counted", WAIT_MS, () -> ta.stats().disconnects(DisconnectCause.HANDSHAKE_TIMEOUT) == 1);
+    }
+
+    @Test
+    void connectionsOverTheLimitAreRefused() throws Exception {
+        TransportConfig two = new TransportConfig(Nets.loopbackAnyPort(), null, List.of(), 2_000, 100, 2_000, 20, 200,
+                TransportConfig.OUTBOUND_QUEUE_BYTES_MIN, 2, 10_000);
+        NettyTransport ta = cluster.start(Nets.identity(), two, new Inbox());
+        try (RawPeer p1 = RawPeer.connect(ta.boundPort())) {
+            p1.handshake();
+            try (RawPeer p2 = RawPeer.connect(ta.boundPort())) {
+                p2.handshake();
+                try (RawPeer p3 = RawPeer.connect(ta.boundPort())) {
+                    assertTrue(p3.closedByPeerWithin(WAIT_MS));
+                }
+                await("both raw peers bound", WAIT_MS, () -> ta.connectedPeers().size() == 2);
+            }
+        }
+        await("refusal counted", WAIT_MS, () -> ta.stats().disconnects(DisconnectCause.CONNECTIONS_FULL) == 1);
+        assertThrows(IllegalArgumentException.class, () -> ta.wantPeers(Set.of(Nets.identity().nodeId(),
+                Nets.identity().nodeId(), Nets.identity().nodeId())));
+    }
+
+    @Test
+    void peerEventsAndMessagesReachTheHandlerInOrder() throws Exception {
+        Identity a = Nets.identity();
+        Identity b = Nets.identity();
+        Map<NodeId, String> seen = new HashMap<>();
+        StringBuilder order = new StringBuilder();
+        InboundHandler recorder = new InboundHandler() {
+            @Override
+            public synchronized void onMessage(NodeId from, Verified message) {
+                order.append('m');
+                seen.put(from, Nets.textOf(message));
+            }
+
+            @Override
+            public synchronized void onPeerUp(NodeId peer) {
+                order.append('u');
+            }
+
+            @Override
+            public synchronized void onPeerDown(NodeId peer) {
+                order.append('d');
+            }
+        };
+        NettyTransport ta = cluster.start(a, Nets.fast(), recorder);
+        NettyTransport tb = cluster.start(b, Nets.fast(List.of(Nets.addressOf(ta))), new Inbox());
+        await("connected", WAIT_MS, () -> tb.connectedPeers().contains(a.nodeId()));
+        assertTrue(tb.send(a.nodeId(), Nets.app(b, "first")));
+        await("received", WAIT_MS, () -> {
+            synchronized (recorder) {
+                return seen.containsKey(b.nodeId());
+            }
+        });
+        tb.close();
+        await("down", WAIT_MS, () -> {
+            synchronized (recorder) {
+                return order.toString().endsWith("d");
+            }
+        });
+        synchronized (recorder) {
+            assertEquals("umd", order.toString());
+        }
+    }
+
+    @Test
+    void closeFromAHandlerCallbackIsRefusedInsteadOfWaitingForItself() throws Exception {
+        Identity a = Nets.identity();
+        Identity b = Nets.identity();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        NettyTransport[] ta = new NettyTransport[1];
+        ta[0] = cluster.start(a, Nets.fast(), (from, message) -> {
+            try {
+                ta[0].close();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        NettyTransport tb = cluster.start(b, Nets.fast(List.of(Nets.addressOf(ta[0]))), new Inbox());
+        await("connected", WAIT_MS, () -> tb.connectedPeers().contains(a.nodeId()));
+        assertTrue(tb.send(a.nodeId(), Nets.app(b, "close yourself")));
+        await("the handler ran", WAIT_MS, () -> failure.get() != null);
+        assertInstanceOf(IllegalStateException.class, failure.get());
+        assertTrue(ta[0].connectedPeers().contains(b.nodeId()), "still running");
+    }
+}
