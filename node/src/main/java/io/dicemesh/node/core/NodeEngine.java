@@ -443,6 +443,39 @@ public final class NodeEngine {
         return t == null ? 0 : t.currentView();
     }
 
+    /** Every node this one shares a table with (or an invite): the peers the transport keeps connected. */
+    public java.util.Set<NodeId> tablePeers() {
+        java.util.Set<NodeId> peers = new java.util.TreeSet<>();
+        for (TableEngine t : tables.values()) {
+            if (t.model().isActive(ctx.me)) {
+                peers.addAll(t.model().active());
+            }
+        }
+        for (PendingTable p : pending.values()) {
+            peers.addAll(p.players);
+        }
+        peers.remove(ctx.me);
+        return peers;
+    }
+
+    /** Tables where this node has uncommitted work (a graceful shutdown waits for these). */
+    public int tablesInFlight() {
+        int n = 0;
+        for (TableEngine t : tables.values()) {
+            n += t.inFlight() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Tables whose open slot this node voted on but has no certificate for yet. */
+    public int slotsInDoubt() {
+        int n = 0;
+        for (TableEngine t : tables.values()) {
+            n += t.inDoubt() ? 1 : 0;
+        }
+        return n;
+    }
+
     /** The table's protocol state in one line (for diagnosis), or null for an unknown table. */
     public String debugState(TableId id) {
         TableEngine t = tables.get(id);

@@ -1167,6 +1167,17 @@ final class TableEngine {
                 + " lastBatch=" + (mySeat() >= 0 ? state.lastBatchNo(mySeat()) : -1) + " wake=" + lastWakeMs;
     }
 
+    /** True while this node has work at the table that has not committed (a slot it joined, or own intents). */
+    boolean inFlight() {
+        return isSeated() && ((slot.sawTraffic && !slot.committed) || !own.pending.isEmpty() || !own.queue.isEmpty()
+                || (state.awaitingReveals() && dice.myRevealSent));
+    }
+
+    /** True when a slot is open with a lock but no certificate yet: the outcome is fixed but not known here. */
+    boolean inDoubt() {
+        return slot.lock != null && !slot.committed;
+    }
+
     ClientResult.TableSummary summary() {
         int seat = mySeat();
         String status = state.closed() ? "closed" : isSeated() ? "active" : "left";

@@ -81,7 +81,7 @@ final class TableModel {
             felt.add(GameProtos.bet(b));
         }
         CrapsTable game = CrapsTable.restore(GameProtos.rules(s.getRules()), stacks, s.getBank(), withdrawn,
-                activeSeats, (int) s.getPoint(), (int) s.getShooter(), felt, s.getNextBetId());
+                activeSeats, s.getPoint(), s.getShooter(), felt, s.getNextBetId());
         if (game.total() != s.getTotal()) {
             throw new IllegalStateException("stored state of table " + TableId.of(s.getTableId().toByteArray())
                     + " does not conserve its total");
