@@ -467,6 +467,20 @@ public final class NodeEngine {
         return n;
     }
 
+    /** Views an open slot may go through before its table counts as stalled. */
+    public static final int STALLED_AFTER_VIEWS = 3;
+
+    /** Tables whose open slot has gone through several views without committing. */
+    public List<TableId> stalledTables() {
+        List<TableId> out = new ArrayList<>();
+        for (TableEngine t : tables.values()) {
+            if (t.inFlight() && t.currentView() >= STALLED_AFTER_VIEWS) {
+                out.add(t.id());
+            }
+        }
+        return out;
+    }
+
     /** Tables whose open slot this node voted on but has no certificate for yet. */
     public int slotsInDoubt() {
         int n = 0;

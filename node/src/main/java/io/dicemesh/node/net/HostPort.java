@@ -8,10 +8,10 @@ import java.net.InetSocketAddress;
  * A {@code "host:port"} address as nodes advertise it (IPv6 literals in brackets). Parsing checks the shape only
  * and never resolves a name.
  */
-record HostPort(String host, int port) {
+public record HostPort(String host, int port) {
     static final int PORT_MAX = 65_535;
 
-    HostPort {
+    public HostPort {
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("an address needs a host");
         }
@@ -21,7 +21,7 @@ record HostPort(String host, int port) {
     }
 
     /** Parses {@code host:port} or {@code [v6]:port}; throws IllegalArgumentException naming what is wrong. */
-    static HostPort parse(String text) {
+    public static HostPort parse(String text) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("empty address");
         }

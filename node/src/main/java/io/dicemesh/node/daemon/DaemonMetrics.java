@@ -1,0 +1,104 @@
+package io.dicemesh.node.daemon;
+
+import io.dicemesh.node.core.Event;
+import io.dicemesh.node.net.TransportStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The node's metrics, served as Prometheus text on /metrics: slots committed, commit latency, view changes by
+ * cause, stalled tables, connected peers, bytes in and out, rejected messages by reason, slots in doubt, and more.
+ * Updated from the engine thread (events) and read by the API thread (scrapes); Micrometer is thread-safe.
+ */
+public final class DaemonMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter slotsCommitted;
+    private final Timer commitLatency;
+    private final Timer ledgerWrites;
+    private final AtomicLong stalledTables = new AtomicLong();
+    private final AtomicLong slotsInDoubt = new AtomicLong();
+    private final AtomicLong tables = new AtomicLong();
+
+    public DaemonMetrics(Supplier<TransportStats> transport, Supplier<Integer> connectedPeers,
+            Supplier<Integer> inbox) {
+        slotsCommitted = Counter.builder("dicemesh.slots.committed").description("slots committed at this node")
+                .register(registry);
+        commitLatency = Timer.builder("dicemesh.commit.latency")
+                .description("from the first sight of a slot (or its proposal) to its commit at this node")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+        ledgerWrites = Timer.builder("dicemesh.ledger.writes").description("one write per engine cycle")
+                .register(registry);
+        Gauge.builder("dicemesh.tables.stalled", stalledTables, AtomicLong::get)
+                .description("tables whose open slot went through several views without committing")
+                .register(registry);
+        Gauge.builder("dicemesh.slots.in.doubt", slotsInDoubt, AtomicLong::get)
+                .description("open slots this node voted on but holds no certificate for").register(registry);
+        Gauge.builder("dicemesh.tables", tables, AtomicLong::get).description("tables this node holds")
+                .register(registry);
+        Gauge.builder("dicemesh.peers.connected", connectedPeers, Supplier::get)
+                .description("peers with a live, handshaken connection").register(registry);
+        Gauge.builder("dicemesh.engine.inbox", inbox, Supplier::get).description("inputs waiting for the engine")
+                .register(registry);
+        FunctionCounter.builder("dicemesh.bytes.in", transport, t -> t.get().bytesIn()).baseUnit("bytes")
+                .register(registry);
+        FunctionCounter.builder("dicemesh.bytes.out", transport, t -> t.get().bytesOut()).baseUnit("bytes")
+                .register(registry);
+        for (io.dicemesh.crypto.RejectReason reason : io.dicemesh.crypto.RejectReason.values()) {
+            FunctionCounter.builder("dicemesh.messages.rejected", transport, t -> t.get().rejected(reason))
+                    .description("messages rejected by the transport or the engine").tag("reason", reason.label())
+                    .register(registry);
+        }
+    }
+
+    /** Counts what the engine reports. */
+    public void onEvent(Event event) {
+        if (event instanceof Event.SlotCommitted c) {
+            slotsCommitted.increment();
+            commitLatency.record(Duration.ofMillis(Math.max(0, c.committedMs() - c.startedMs())));
+            for (var o : c.result().intents()) {
+                registry.counter("dicemesh.intents", "result", o.accepted() ? "accepted" : o.rejection().label())
+                        .increment();
+            }
+            if (c.result().hasRoll()) {
+                registry.counter("dicemesh.rolls").increment();
+            }
+        } else if (event instanceof Event.ViewChanged v) {
+            registry.counter("dicemesh.view.changes", "cause", v.cause().startsWith("joined") ? "joined" : v.cause())
+                    .increment();
+        } else if (event instanceof Event.EvidenceRecorded e) {
+            registry.counter("dicemesh.evidence", "kind", e.evidence().getKind().name()
+                    .replaceFirst("^EVIDENCE_", "").toLowerCase(Locale.ROOT)).increment();
+        } else if (event instanceof Event.Dropped d) {
+            registry.counter("dicemesh.messages.dropped.by.engine", "kind", d.kind().toLowerCase(Locale.ROOT))
+                    .increment();
+        }
+    }
+
+    public void onWrite(boolean synced, long nanos) {
+        ledgerWrites.record(Duration.ofNanos(nanos));
+        registry.counter("dicemesh.ledger.syncs", "sync", Boolean.toString(synced)).increment();
+    }
+
+    public void tableGauges(int tableCount, int stalled, int inDoubt) {
+        tables.set(tableCount);
+        stalledTables.set(stalled);
+        slotsInDoubt.set(inDoubt);
+    }
+
+    public long commitCount() {
+        return (long) slotsCommitted.count();
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}
