@@ -1,0 +1,130 @@
+package io.dicemesh.node.core;
+
+import io.dicemesh.crypto.Verified;
+import io.dicemesh.node.ledger.Column;
+import io.dicemesh.node.ledger.LedgerLayout;
+import io.dicemesh.node.ledger.WriteBatch;
+import io.dicemesh.protocol.Body;
+import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.Intent;
+import io.dicemesh.protocol.IntentBatch;
+import io.dicemesh.protocol.WireLimits;
+import java.util.List;
+import java.util.Map;
+
+/** This node's client side of a table: queueing, signing and gossiping its intents, and answering its clients. */
+final class IntentDesk {
+    private final TableContext t;
+
+    IntentDesk(TableContext t) {
+        this.t = t;
+    }
+
+    void queueIntent(long requestId, Intent intent, long nowMs, Out out) {
+        if (!t.isSeated()) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.NOT_SEATED,
+                    "this node is not seated at table " + t.state.id()));
+            return;
+        }
+        if (t.own.pending.size() >= t.node.config.ownBatchesMax()) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.BUSY, t.own.pending.size()
+                    + " intent batches of this node await their slot at table " + t.state.id() + "; try again"));
+            return;
+        }
+        t.own.queue.add(new OwnIntents.Queued(requestId, intent));
+        if (t.own.queue.size() >= WireLimits.INTENTS_PER_BATCH_MAX || t.node.config.intentBatchDelayMs() <= 0) {
+            flushOwn(nowMs, out);
+        } else if (t.own.flushAtMs < 0) {
+            t.own.flushAtMs = nowMs + t.node.config.intentBatchDelayMs();
+        }
+    }
+
+    /** Signs the queued intents as one batch, makes it durable, then gossips it to every player. */
+    void flushOwn(long nowMs, Out out) {
+        t.own.flushAtMs = -1;
+        if (t.own.queue.isEmpty() || !t.isSeated()) {
+            return;
+        }
+        int seat = t.mySeat();
+        long batchNo = t.own.nextBatchNo(t.state.lastBatchNo(seat));
+        IntentBatch.Builder batch = IntentBatch.newBuilder().setTableId(t.state.id().bytes())
+                .setPlayer(t.node.me.byteString()).setBatchNo(batchNo);
+        for (int i = 0; i < t.own.queue.size(); i++) {
+            OwnIntents.Queued q = t.own.queue.get(i);
+            long intentId = OwnIntents.intentId(batchNo, i);
+            batch.addIntents(q.intentWithoutId().toBuilder().setIntentId(intentId));
+            t.own.waiters.put(intentId, q.requestId());
+        }
+        t.own.queue.clear();
+        Envelope env = t.node.sign(Body.newBuilder().setIntentBatch(batch).build());
+        out.persist(WriteBatch.builder().put(Column.PREPARED,
+                LedgerLayout.preparedKey(t.state.id().bytes(), LedgerLayout.OWN_BATCH, batchNo), env.toByteArray())
+                .build(), true);
+        t.own.pending.put(batchNo, env);
+        t.pool.add(seat, batchNo, t.state.lastBatchNo(seat), env);
+        out.sendAll(t.state.active(), t.node.me, env);
+    }
+
+    void onIntentBatch(Verified v, Out out) {
+        IntentBatch b = v.body().getIntentBatch();
+        int seat = t.state.seatOf(v.sender());
+        if (!v.sender().matches(b.getPlayer())) {
+            t.drop(out, v, "intent batch signed for another player");
+        } else if (seat < 0 || !t.state.game().isActive(seat)) {
+            t.drop(out, v, "intent batch from someone not seated");
+        } else if (b.getIntentsCount() == 0 || b.getIntentsCount() > WireLimits.INTENTS_PER_BATCH_MAX) {
+            t.drop(out, v, "intent batch with " + b.getIntentsCount() + " intents");
+        } else {
+            t.pool.add(seat, b.getBatchNo(), t.state.lastBatchNo(seat), v.envelope());
+        }
+    }
+
+    void replyToClients(ApplyResult result, Out out) {
+        for (ApplyResult.IntentOutcome o : result.intents()) {
+            if (o.player().equals(t.node.me)) {
+                Long requestId = t.own.waiters.remove(o.intentId());
+                if (requestId != null) {
+                    out.reply(requestId, new ClientResult.IntentDone(t.state.id(), result.seq(), o));
+                }
+            }
+        }
+        if (result.hasRoll()) {
+            Map<Long, List<Long>> done = t.own.rollWaiters.headMap(result.roll().rollNo(), true);
+            for (List<Long> ids : done.values()) {
+                for (long id : ids) {
+                    out.reply(id, new ClientResult.Rolled(t.state.id(), result.seq(), result.roll()));
+                }
+            }
+            done.clear();
+        }
+    }
+
+    /**
+     * This node left the table: every request still waiting is answered, and its batches that can no longer
+     * apply (signed after its Leave) are forgotten, in memory and in the ledger.
+     */
+    void failWaiters(Out out) {
+        ClientResult left = new ClientResult.Failed(ClientResult.Code.NOT_SEATED, "left table " + t.state.id());
+        for (List<Long> ids : t.own.rollWaiters.values()) {
+            for (long id : ids) {
+                out.reply(id, left);
+            }
+        }
+        t.own.rollWaiters.clear();
+        for (long id : t.own.waiters.values()) {
+            out.reply(id, left);
+        }
+        t.own.waiters.clear();
+        for (OwnIntents.Queued q : t.own.queue) {
+            out.reply(q.requestId(), left);
+        }
+        t.own.queue.clear();
+        t.own.flushAtMs = -1;
+        WriteBatch.Builder forget = WriteBatch.builder();
+        for (long b : t.own.pending.keySet()) {
+            forget.delete(Column.PREPARED, LedgerLayout.preparedKey(t.state.id().bytes(), LedgerLayout.OWN_BATCH, b));
+        }
+        t.own.pending.clear();
+        out.persist(forget.build(), false);
+    }
+}

@@ -1,0 +1,142 @@
+package io.dicemesh.node.core;
+
+import com.google.protobuf.ByteString;
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.Verified;
+import io.dicemesh.protocol.Body;
+import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.Prepare;
+import io.dicemesh.protocol.Proposal;
+import io.dicemesh.protocol.Tx;
+import io.dicemesh.protocol.WireLimits;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The coordinator's side of a slot: when to propose, and which tx (its work, or the lock R3 forces). */
+final class Proposer {
+    private final TableContext t;
+    private final SlotProtocol protocol;
+    private final Committer committer;
+
+    Proposer(TableContext t, SlotProtocol protocol, Committer committer) {
+        this.t = t;
+        this.protocol = protocol;
+        this.committer = committer;
+    }
+
+    /** Proposes the next slot when this node coordinates it and has something to propose. */
+    void maybePropose(long nowMs, Out out) {
+        if (!t.isSeated() || t.slot.committed) {
+            return;
+        }
+        int view = t.slot.view;
+        if (!t.state.coordinator(t.slot.seq, view).equals(t.node.me) || t.slot.proposedViews.contains(view)
+                || t.slot.votedViews.contains(view)) {
+            return;
+        }
+        ByteString tx;
+        List<Envelope> justification = List.of();
+        if (view == 0) {
+            tx = workTx();
+            if (tx == null) {
+                return;
+            }
+        } else {
+            justification = t.slot.justification(view);
+            if (justification == null) {
+                return;
+            }
+            Locks.Justified j = Locks.check(t.state, t.slot.seq, view, justification, t.node::verify);
+            if (!j.valid()) {
+                throw new IllegalStateException("statuses this node accepted do not justify view " + view + ": "
+                        + j.problem());
+            }
+            if (j.highestLock() != null && !t.node.config.has(InjectedBug.IGNORE_JUSTIFICATION_LOCKS)) {
+                ByteString lockHash = j.highestLock().txHash();
+                if (t.slot.lock != null && !t.slot.lock.txHash().equals(lockHash)) {
+                    return; // our own lock forbids the forced tx: the table is stalled by an equivocation
+                }
+                tx = t.slot.txByHash.get(lockHash);
+                if (tx == null) {
+                    for (int i = 0; i < j.statuses().size(); i++) {
+                        committer.query(t.state.active().get(i), nowMs, out);
+                    }
+                    return;
+                }
+            } else {
+                tx = workTx();
+                if (tx == null && t.state.awaitingReveals()) {
+                    return; // only the roll's reveals can fill this slot, and some are missing
+                }
+                if (tx == null) {
+                    tx = Tx.newBuilder().setTableId(t.state.id().bytes()).setSeq(t.slot.seq)
+                            .setPrevHash(t.state.lastHash()).build().toByteString();
+                }
+            }
+        }
+        propose(view, tx, justification, nowMs, out);
+    }
+
+    void propose(int view, ByteString tx, List<Envelope> justification, long nowMs, Out out) {
+        TxCheck check = t.validator.check(t.state, tx);
+        if (check instanceof TxCheck.Invalid bad) {
+            out.emit(new Event.Dropped(t.node.me, "proposal", "cannot propose an invalid tx: " + bad.detail()));
+            t.slot.proposedViews.add(view);
+            return;
+        }
+        ByteString hash = ((TxCheck.Valid) check).tx().hash();
+        Envelope proposal = t.node.sign(Body.newBuilder().setProposal(Proposal.newBuilder()
+                .setTableId(t.state.id().bytes()).setSeq(t.slot.seq).setView(view).setTxHash(hash)).build());
+        Envelope prepare = t.node.sign(Body.newBuilder().setPrepare(Prepare.newBuilder().setProposal(proposal)
+                .setTx(tx).addAllJustification(justification)).build());
+        t.slot.proposedViews.add(view);
+        t.slot.proposals.put(view, proposal);
+        t.slot.rememberTx(hash, tx, prepare);
+        t.markTraffic(nowMs);
+        protocol.takeLock(view, hash, tx, prepare, proposal, out);
+        out.emit(new Event.Proposed(t.state.id(), t.slot.seq, view, hash));
+        out.sendAll(t.state.active(), t.node.me, prepare);
+        protocol.broadcastVote(nowMs, out);
+    }
+
+    /** The tx of the work this node holds, or null when it holds none. */
+    ByteString workTx() {
+        Tx.Builder tx = Tx.newBuilder().setTableId(t.state.id().bytes()).setSeq(t.slot.seq).setPrevHash(t.state.lastHash());
+        List<NodeId> active = t.state.active();
+        if (t.state.awaitingReveals()) {
+            List<Envelope> reveals = t.dice.revealsInOrder(active);
+            if (reveals == null) {
+                return null;
+            }
+            return tx.addAllDiceReveals(reveals).build().toByteString();
+        }
+        List<Envelope> batches = t.pool.take(t.state, WireLimits.BATCHES_PER_TX_MAX,
+                WireLimits.TX_BYTES_MAX - 64L * 1024);
+        tx.addAllIntentBatches(batches);
+        List<Envelope> commitments = t.dice.commitmentsInOrder(active);
+        if (commitments != null && commitmentsReady(commitments, batches)) {
+            tx.addAllDiceCommitments(commitments);
+        }
+        if (tx.getIntentBatchesCount() == 0 && tx.getDiceCommitmentsCount() == 0) {
+            return null;
+        }
+        return tx.build().toByteString();
+    }
+
+    /** Every commitment's {@code after_batch_no} is met once these batches are applied. */
+    boolean commitmentsReady(List<Envelope> commitments, List<Envelope> batches) {
+        List<ParsedTx.SignedBatch> signed = new ArrayList<>(batches.size());
+        for (Envelope b : batches) {
+            Verified v = (Verified) t.node.verify(b);
+            signed.add(new ParsedTx.SignedBatch(t.state.seatOf(v.sender()), v.body().getIntentBatch()));
+        }
+        for (Envelope c : commitments) {
+            Verified v = (Verified) t.node.verify(c);
+            long applied = TxValidator.lastBatchAfter(t.state, t.state.seatOf(v.sender()), signed);
+            if (v.body().getDiceCommitment().getAfterBatchNo() > applied) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
