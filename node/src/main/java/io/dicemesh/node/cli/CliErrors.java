@@ -1,7 +1,10 @@
 package io.dicemesh.node.cli;
 
+import io.dicemesh.node.api.ApiException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /** How commands fail: one clear line on stderr and a non-zero exit code, never a stack trace for user errors. */
@@ -22,11 +25,27 @@ public final class CliErrors {
     static final class ExceptionHandler implements IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
-            String message = e instanceof UserError || e instanceof io.dicemesh.crypto.KeyFileException
+            String message = e instanceof UserError || e instanceof ApiException
+                    || e instanceof io.dicemesh.crypto.KeyFileException
                     ? e.getMessage()
                     : e.getClass().getSimpleName() + ": " + e.getMessage();
-            cl.getErr().println("dicemesh: " + message);
+            cl.getErr().println("dicemesh: " + oneLine(message));
             return FAILED;
         }
+    }
+
+    /** Bad usage: the problem and where help is, on one line (picocli's default prints the whole usage). */
+    static final class UsageHandler implements IParameterExceptionHandler {
+        @Override
+        public int handleParseException(ParameterException e, String[] args) {
+            CommandLine cl = e.getCommandLine();
+            cl.getErr().println("dicemesh: " + oneLine(e.getMessage()) + " (see '"
+                    + cl.getCommandSpec().qualifiedName() + " --help')");
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

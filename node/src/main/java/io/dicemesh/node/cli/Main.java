@@ -8,9 +8,18 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Peer-to-peer mesh node for decentralized craps.",
-        subcommands = {InitCommand.class, IdCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InitCommand.class, RunCommand.class, IdCommand.class, PeersCommand.class, TableCommand.class,
+            BetCommand.class, DownCommand.class, RollCommand.class, BalanceCommand.class, HistoryCommand.class,
+            AuditCommand.class, BackupCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+    /** The system property logback.xml reads for the root level. */
+    static final String LOG_LEVEL_PROPERTY = "dicemesh.log.level";
+
     public static void main(String[] args) {
+        // Before any logger exists: client commands print only warnings, so their output stays clean.
+        if (!"run".equals(subcommand(args)) && System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "WARN");
+        }
         System.exit(run(args));
     }
 
@@ -22,6 +31,17 @@ public final class Main {
     static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new CliErrors.ExceptionHandler());
+        cl.setParameterExceptionHandler(new CliErrors.UsageHandler());
         return cl;
+    }
+
+    /** The first argument that is not an option: the subcommand's name. */
+    private static String subcommand(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
     }
 }

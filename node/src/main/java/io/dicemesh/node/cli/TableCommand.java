@@ -1,0 +1,123 @@
+package io.dicemesh.node.cli;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.dicemesh.node.api.ApiClient;
+import io.dicemesh.node.api.ApiException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "table", mixinStandardHelpOptions = true,
+        description = "Create, list, show, join and leave tables.",
+        subcommands = {TableCreateCommand.class, TableCommand.ListTables.class, TableCommand.Show.class,
+            TableCommand.Join.class, TableCommand.Leave.class})
+final class TableCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List this node's tables: started, waiting for players, or invited to.")
+    static final class ListTables extends ClientCommand {
+        @Override
+        int run(ApiClient api) throws ApiException {
+            JsonObject tables = api.tables();
+            if (json) {
+                printJson(tables);
+            } else {
+                Human.tables(out(), tables);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show a table: stacks, the felt, the point, the last dice and the rules.")
+    static final class Show extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
+        String table;
+
+        @Override
+        void check() {
+            checkTable(table);
+        }
+
+        @Override
+        int run(ApiClient api) throws ApiException {
+            String id = tableId(api, table);
+            String me = api.id().get("id").getAsString();
+            try {
+                JsonObject t = api.table(id);
+                if (json) {
+                    printJson(t);
+                } else {
+                    Human.table(out(), t, me);
+                }
+            } catch (ApiException e) {
+                if (!"not-started".equals(e.code())) {
+                    throw e;
+                }
+                JsonObject pending = summary(api, id);
+                if (json) {
+                    printJson(pending);
+                } else {
+                    Human.pendingTable(out(), pending, me);
+                }
+            }
+            return 0;
+        }
+
+        private static JsonObject summary(ApiClient api, String id) throws ApiException {
+            for (JsonElement t : api.tables().getAsJsonArray("tables")) {
+                if (t.getAsJsonObject().get("table").getAsString().equals(id)) {
+                    return t.getAsJsonObject();
+                }
+            }
+            throw new ApiException(404, "unknown-table", "unknown table " + id, null);
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = "Accept an invite to a table (needed unless the node auto-accepts invites).")
+    static final class Join extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
+        String table;
+
+        @Override
+        void check() {
+            checkTable(table);
+        }
+
+        @Override
+        int run(ApiClient api) throws ApiException {
+            JsonObject joined = api.join(tableId(api, table));
+            if (json) {
+                printJson(joined);
+            } else {
+                out().println("joined table " + str(joined, "table"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "leave", mixinStandardHelpOptions = true,
+            description = "Leave a table between rolls, once none of this node's bets are on the felt; "
+                    + "the stack is withdrawn.")
+    static final class Leave extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
+        String table;
+
+        @Override
+        void check() {
+            checkTable(table);
+        }
+
+        @Override
+        int run(ApiClient api) throws ApiException {
+            JsonObject left = api.leave(tableId(api, table));
+            if (json) {
+                printJson(left);
+            } else {
+                out().println("left table " + str(left, "table") + " (seq " + num(left, "seq") + ")");
+            }
+            return 0;
+        }
+    }
+}
