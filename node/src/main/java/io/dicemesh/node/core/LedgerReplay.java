@@ -19,7 +19,7 @@ import io.dicemesh.protocol.LogEntry;
 import io.dicemesh.protocol.TableState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
+
 
 /**
  * Re-derives a table from its ledger alone, trusting nothing: checks the genesis and every player's accept,
@@ -42,8 +42,18 @@ public final class LedgerReplay {
         this.verifier = verifier;
     }
 
+    /** One replayed slot: its seq, its tx hash (hex) and what applying it did. */
+    public record ReplayedSlot(long seq, String txHash, ApplyResult result) {
+    }
+
+    /** Sees each slot as it is replayed. */
+    @FunctionalInterface
+    public interface SlotVisitor {
+        void visit(ReplayedSlot slot);
+    }
+
     /** Audits a table; {@code eachSlot} sees every slot's result as it is replayed (may be a no-op). */
-    public Report replay(TableId table, BiConsumer<Long, ApplyResult> eachSlot) {
+    public Report replay(TableId table, SlotVisitor eachSlot) {
         List<String> problems = new ArrayList<>();
         byte[] genesisBytes = ledger.get(Column.TABLES, LedgerLayout.tableKey(LedgerLayout.GENESIS, table.bytes()));
         if (genesisBytes == null) {
@@ -136,7 +146,7 @@ public final class LedgerReplay {
     }
 
     private String slot(TableModel model, long seq, byte[] stored, TxValidator validator,
-            BiConsumer<Long, ApplyResult> eachSlot) {
+            SlotVisitor eachSlot) {
         LogEntry entry;
         try {
             entry = LogEntry.parseFrom(stored);
@@ -165,7 +175,7 @@ public final class LedgerReplay {
         } catch (IllegalStateException e) {
             return "applying the tx breaks an invariant: " + e.getMessage();
         }
-        eachSlot.accept(seq, result);
+        eachSlot.visit(new ReplayedSlot(seq, Hex.of(hash), result));
         return null;
     }
 }

@@ -259,14 +259,14 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
 
     @Override
     public LedgerReplay.Report audit(TableId table) {
-        return new LedgerReplay(store, verifier).replay(table, (seq, result) -> { });
+        return new LedgerReplay(store, verifier).replay(table, slot -> { });
     }
 
     @Override
     public List<HistoryEntry> history(TableId table, int limit) {
         Deque<HistoryEntry> last = new ArrayDeque<>();
-        LedgerReplay.Report report = new LedgerReplay(store, verifier).replay(table, (seq, result) -> {
-            last.addLast(new HistoryEntry(seq, "", HistoryLines.of(result)));
+        LedgerReplay.Report report = new LedgerReplay(store, verifier).replay(table, slot -> {
+            last.addLast(new HistoryEntry(slot.seq(), slot.txHash(), HistoryLines.of(slot.result())));
             if (last.size() > limit) {
                 last.removeFirst();
             }

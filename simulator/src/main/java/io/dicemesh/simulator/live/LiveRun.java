@@ -1,0 +1,449 @@
+package io.dicemesh.simulator.live;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.dicemesh.node.api.ApiClient;
+import io.dicemesh.node.api.ApiException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A live local mesh: real dicemesh daemons on loopback (one JVM each, real Netty and RocksDB), tables created
+ * through their admin APIs, bots playing craps through the same API the CLI uses, a progress line every second,
+ * optional chaos (kill -9 a random node and restart it), and at the end an audit of every table on every node.
+ * Wall-clock time is fine here: nothing about this run is meant to be replayed.
+ */
+public final class LiveRun {
+    /** How long the mesh may take, after the bots stop, for every table to be at one seq on every player. */
+    static final long CONVERGE_TIMEOUT_MS = 90_000;
+    static final long STACK = 100_000;
+    static final long BANK = 10_000_000;
+    private static final String[] ONE_ROLL = {"field", "any-seven", "any-craps", "aces", "ace-deuce", "yo", "boxcars"};
+    private static final int[] PLACE = {4, 5, 6, 8, 9, 10};
+    private static final int[] HARD = {4, 6, 8, 10};
+
+    /** What to run. */
+    public record Config(int nodes, int tables, int players, long durationMs, boolean chaos, long seed,
+            int concurrency) {
+        public String problem() {
+            if (nodes < 1 || nodes > 16) {
+                return "--nodes must be 1..16 on one machine";
+            }
+            if (tables < 1 || tables > 16) {
+                return "--tables must be 1..16";
+            }
+            if (players < 1 || players > nodes) {
+                return "--players must be 1..--nodes";
+            }
+            if (durationMs < 1_000 || durationMs > 24 * 3_600_000L) {
+                return "--duration must be 1s..24h";
+            }
+            if (concurrency < 1 || concurrency > 64) {
+                return "--concurrency must be 1..64";
+            }
+            if (chaos && nodes < 2) {
+                return "--chaos needs at least 2 nodes";
+            }
+            return null;
+        }
+    }
+
+    /** What happened. */
+    public record Report(Config config, double seconds, long slots, long betsAccepted, long betsRejected,
+            long rolls, long errors, double betsPerSecond, double p50Ms, double p99Ms, List<Long> restartReadyMs,
+            int audits, List<String> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final Config config;
+    private final PrintWriter out;
+    private final boolean progress;
+    private final SplittableRandom random;
+    private final Recorder latency = new Recorder(60_000_000_000L, 3);
+    private final org.HdrHistogram.Histogram allLatency = new org.HdrHistogram.Histogram(60_000_000_000L, 3);
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong rolls = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final Map<Integer, ApiClient> clients = new ConcurrentHashMap<>();
+    private final List<Long> restartReadyMs = new ArrayList<>();
+    private final AtomicLong restarts = new AtomicLong();
+    private LocalMesh mesh;
+
+    public LiveRun(Config config, PrintWriter out, boolean progress) {
+        this.config = config;
+        this.out = out;
+        this.progress = progress;
+        this.random = new SplittableRandom(config.seed());
+    }
+
+    public Report run() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        List<String> problems = new ArrayList<>();
+        try (LocalMesh started = new LocalMesh(config.nodes(), List.of())) {
+            mesh = started;
+            say("starting " + config.nodes() + " nodes (data in " + mesh.root() + ")");
+            mesh.startAll();
+            for (LocalMesh.Node n : mesh.nodes()) {
+                clients.put(n.index(), client(n));
+            }
+            Map<String, List<Integer>> tables = createTables(mesh);
+            say("playing " + tables.size() + " tables for " + config.durationMs() / 1000 + " s"
+                    + (config.chaos() ? " with chaos (kill -9 and restart)" : ""));
+            List<Thread> threads = startBots(mesh, tables);
+            Thread chaos = config.chaos() ? startChaos(mesh, tables) : null;
+            long playStart = System.nanoTime();
+            long end = playStart + config.durationMs() * 1_000_000;
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.min(1_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                progressLine(mesh, tables, playStart);
+            }
+            stop.set(true);
+            if (chaos != null) {
+                chaos.join(30_000);
+            }
+            for (Thread t : threads) {
+                t.join(LiveBotTimeouts.JOIN_MS);
+            }
+            double playSeconds = (System.nanoTime() - playStart) / 1e9;
+            if (progress) {
+                out.println();
+            }
+            say("bots stopped; waiting for every table to settle on every node");
+            converge(mesh, tables, problems);
+            int audits = audit(mesh, tables, problems);
+            long slots = slots(mesh, tables);
+            synchronized (allLatency) {
+                allLatency.add(latency.getIntervalHistogram());
+                return new Report(config, (System.nanoTime() - start) / 1e9, slots, accepted.get(), rejected.get(),
+                        rolls.get(), errors.get(), accepted.get() / Math.max(playSeconds, 1e-9),
+                        allLatency.getValueAtPercentile(50) / 1e6, allLatency.getValueAtPercentile(99) / 1e6,
+                        List.copyOf(restartReadyMs), audits, problems);
+            }
+        }
+    }
+
+    private void say(String line) {
+        out.println("dicemesh-sim live: " + line);
+        out.flush();
+    }
+
+    private Map<String, List<Integer>> createTables(LocalMesh mesh) throws InterruptedException, IOException {
+        Map<String, List<Integer>> tables = new LinkedHashMap<>();
+        for (int t = 0; t < config.tables(); t++) {
+            List<Integer> players = new ArrayList<>();
+            for (int i = 0; i < config.players(); i++) {
+                players.add((t * config.players() + i) % config.nodes());
+            }
+            List<String> ids = new ArrayList<>();
+            for (int p : players) {
+                ids.add(mesh.node(p).id().hex());
+            }
+            JsonObject created = retry(() -> clients.get(players.get(0)).createTable(ids, STACK, BANK, null), 30_000);
+            tables.put(created.get("table").getAsString(), List.copyOf(players));
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
+            for (int p : e.getValue()) {
+                while (!"active".equals(status(p, e.getKey()))) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("table " + e.getKey().substring(0, 8) + " did not start on node" + p
+                                + " within 60 s: " + LocalMesh.tail(mesh.node(p).log(), 3));
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+        return tables;
+    }
+
+    private String status(int node, String table) {
+        try {
+            return clients.get(node).table(table).get("status").getAsString();
+        } catch (ApiException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private List<Thread> startBots(LocalMesh mesh, Map<String, List<Integer>> tables) {
+        List<Thread> threads = new ArrayList<>();
+        int n = 0;
+        for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
+            for (int node : e.getValue()) {
+                for (int c = 0; c < config.concurrency(); c++) {
+                    SplittableRandom r = random.split();
+                    Thread t = new Thread(() -> bot(node, e.getKey(), r), "bot-" + n++);
+                    t.setDaemon(true);
+                    t.start();
+                    threads.add(t);
+                }
+            }
+        }
+        return threads;
+    }
+
+    /** One bot: bets of every kind, now and then a roll; one request at a time. */
+    private void bot(int node, String table, SplittableRandom r) {
+        while (!stop.get()) {
+            ApiClient api = clients.get(node);
+            try {
+                if (r.nextInt(6) == 0) {
+                    api.roll(table);
+                    rolls.incrementAndGet();
+                    continue;
+                }
+                String type;
+                int number = 0;
+                int pick = r.nextInt(10);
+                if (pick < 3) {
+                    type = r.nextBoolean() ? "pass" : "dont-pass";
+                } else if (pick < 5) {
+                    type = r.nextBoolean() ? "come" : "dont-come";
+                } else if (pick < 7) {
+                    type = "place";
+                    number = PLACE[r.nextInt(PLACE.length)];
+                } else if (pick < 8) {
+                    type = "hard";
+                    number = HARD[r.nextInt(HARD.length)];
+                } else {
+                    type = ONE_ROLL[r.nextInt(ONE_ROLL.length)];
+                }
+                long amount = 5 + r.nextInt(96);
+                long t0 = System.nanoTime();
+                try {
+                    api.placeBet(table, type, amount, number, 0);
+                    accepted.incrementAndGet();
+                } catch (ApiException e) {
+                    if (!"refused".equals(e.code())) {
+                        throw e;
+                    }
+                    rejected.incrementAndGet();
+                }
+                latency.recordValue(Math.min(60_000_000_000L, System.nanoTime() - t0));
+            } catch (ApiException e) {
+                errors.incrementAndGet();
+                if ("bad-token".equals(e.code()) || "not-running".equals(e.code()) || e.status() == 0) {
+                    clients.put(node, reconnect(node, api));
+                }
+                sleep(200);
+            }
+        }
+    }
+
+    /** A client for the node's current api.json (a restarted node has a new token), or the old one meanwhile. */
+    private ApiClient reconnect(int node, ApiClient current) {
+        try {
+            return ApiClient.forDataDir(mesh.node(node).dataDir());
+        } catch (ApiException e) {
+            return current;
+        }
+    }
+
+    private ApiClient client(LocalMesh.Node n) throws IOException {
+        try {
+            return ApiClient.forDataDir(n.dataDir());
+        } catch (ApiException e) {
+            throw new IOException("node" + n.index() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Thread startChaos(LocalMesh mesh, Map<String, List<Integer>> tables) {
+        Thread t = new Thread(() -> {
+            SplittableRandom r = random.split();
+            while (!stop.get()) {
+                long gap = Math.max(3_000, Math.min(12_000, config.durationMs() / 4));
+                sleep(gap + r.nextLong(gap));
+                if (stop.get()) {
+                    return;
+                }
+                LocalMesh.Node victim = mesh.node(r.nextInt(config.nodes()));
+                try {
+                    mesh.kill(victim);
+                    say("chaos: kill -9 node" + victim.index() + "; restarting it");
+                    sleep(1_000 + r.nextInt(2_000));
+                    long t0 = System.nanoTime();
+                    mesh.start(victim);
+                    mesh.awaitApi(victim);
+                    clients.put(victim.index(), client(victim));
+                    awaitCaughtUp(victim.index(), tables);
+                    long readyMs = (System.nanoTime() - t0) / 1_000_000;
+                    synchronized (restartReadyMs) {
+                        restartReadyMs.add(readyMs);
+                    }
+                    restarts.incrementAndGet();
+                    say("chaos: node" + victim.index() + " ready again after " + readyMs + " ms");
+                } catch (IOException | InterruptedException e) {
+                    say("chaos: " + e.getMessage());
+                    return;
+                }
+            }
+        }, "chaos");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Until the node reports ready and holds every table it sits at. */
+    private void awaitCaughtUp(int node, Map<String, List<Integer>> tables) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            boolean ready = true;
+            for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
+                if (e.getValue().contains(node) && !"active".equals(status(node, e.getKey()))) {
+                    ready = false;
+                }
+            }
+            try {
+                ready &= clients.get(node).ready().get("ready").getAsBoolean();
+            } catch (ApiException | RuntimeException e) {
+                ready = false;
+            }
+            if (ready) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private void progressLine(LocalMesh mesh, Map<String, List<Integer>> tables, long playStart) {
+        org.HdrHistogram.Histogram interval = latency.getIntervalHistogram();
+        synchronized (allLatency) {
+            allLatency.add(interval);
+        }
+        double seconds = (System.nanoTime() - playStart) / 1e9;
+        int peers = 0;
+        try {
+            JsonElement connected = clients.get(0).peers().get("connected");
+            peers = connected == null ? 0 : connected.getAsJsonArray().size();
+        } catch (ApiException | RuntimeException e) {
+            peers = -1;
+        }
+        String line = String.format("[%3.0fs] slots %d  bets %d (%.1f/s)  rolls %d  commit p50 %.1f ms p99 %.1f ms"
+                + "  peers %s/%d%s", seconds, slots(mesh, tables), accepted.get() + rejected.get(),
+                accepted.get() / Math.max(seconds, 1e-9), rolls.get(), interval.getValueAtPercentile(50) / 1e6,
+                interval.getValueAtPercentile(99) / 1e6, peers < 0 ? "?" : Integer.toString(peers),
+                config.nodes() - 1, restarts.get() > 0 ? "  restarts " + restarts.get() : "");
+        if (progress) {
+            out.print("\r" + line + "   ");
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** Slots committed: the sum over tables of the highest seq any player reports. */
+    private long slots(LocalMesh mesh, Map<String, List<Integer>> tables) {
+        long sum = 0;
+        for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
+            long best = 0;
+            for (int p : e.getValue()) {
+                best = Math.max(best, seq(p, e.getKey()));
+            }
+            sum += best;
+        }
+        return sum;
+    }
+
+    private long seq(int node, String table) {
+        try {
+            return clients.get(node).table(table).get("seq").getAsLong();
+        } catch (ApiException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void converge(LocalMesh mesh, Map<String, List<Integer>> tables, List<String> problems)
+            throws InterruptedException, IOException {
+        for (LocalMesh.Node n : mesh.nodes()) {
+            if (!n.alive()) {
+                mesh.start(n);
+                mesh.awaitApi(n);
+                clients.put(n.index(), client(n));
+            }
+        }
+        long deadline = System.nanoTime() + CONVERGE_TIMEOUT_MS * 1_000_000;
+        for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
+            while (true) {
+                List<Long> seqs = new ArrayList<>();
+                for (int p : e.getValue()) {
+                    seqs.add(seq(p, e.getKey()));
+                }
+                if (seqs.stream().distinct().count() == 1 && seqs.get(0) >= 0) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    problems.add("table " + e.getKey().substring(0, 8) + " did not converge: seqs " + seqs);
+                    break;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private int audit(LocalMesh mesh, Map<String, List<Integer>> tables, List<String> problems) {
+        int audits = 0;
+        for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
+            for (int p : e.getValue()) {
+                try {
+                    JsonObject a = clients.get(p).audit(e.getKey());
+                    audits++;
+                    if (!a.get("ok").getAsBoolean()) {
+                        problems.add("audit of table " + e.getKey().substring(0, 8) + " on node" + p + ": "
+                                + a.get("problems"));
+                    }
+                } catch (ApiException ex) {
+                    problems.add("audit of table " + e.getKey().substring(0, 8) + " on node" + p + " failed: "
+                            + ex.getMessage());
+                }
+            }
+        }
+        say("audited " + audits + " table copies: " + (problems.isEmpty() ? "all OK" : problems.size() + " problems"));
+        return audits;
+    }
+
+    private interface ApiCall {
+        JsonObject call() throws ApiException;
+    }
+
+    private static JsonObject retry(ApiCall call, long timeoutMs) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (true) {
+            try {
+                return call.call();
+            } catch (ApiException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Bounds for stopping bot threads. */
+    static final class LiveBotTimeouts {
+        static final long JOIN_MS = 130_000;
+
+        private LiveBotTimeouts() {
+        }
+    }
+}

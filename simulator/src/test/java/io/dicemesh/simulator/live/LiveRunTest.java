@@ -1,0 +1,28 @@
+package io.dicemesh.simulator.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The live mesh with chaos: nodes are killed with SIGKILL and restarted mid-run, and every audit still passes. */
+class LiveRunTest {
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aLiveMeshWithKilledAndRestartedNodesEndsWithEveryAuditPassing() throws Exception {
+        StringWriter text = new StringWriter();
+        LiveRun.Config config = new LiveRun.Config(3, 1, 3, 16_000, true, 5, 2);
+        LiveRun.Report r = new LiveRun(config, new PrintWriter(text, true), false).run();
+        System.out.println(text);
+        assertTrue(r.ok(), r.problems() + "\n" + text);
+        assertEquals(3, r.audits());
+        assertFalse(r.restartReadyMs().isEmpty(), "chaos restarted no node: " + text);
+        assertTrue(r.betsAccepted() > 0 && r.rolls() > 0, text.toString());
+        assertTrue(r.slots() > 0);
+    }
+}
