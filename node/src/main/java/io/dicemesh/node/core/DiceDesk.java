@@ -58,6 +58,11 @@ final class DiceDesk {
     }
 
     void sendMyReveal(long nowMs, Out out) {
+        out.sendAll(t.state.active(), t.node.me, signMyReveal(nowMs));
+    }
+
+    /** Signs and keeps this node's reveal for the current roll (re-derived, so the same bytes every time). */
+    Envelope signMyReveal(long nowMs) {
         byte[] nonce = DiceNonces.derive(t.node.identity, t.state.id().toByteArray(), t.state.rollNo());
         Envelope env = t.node.sign(Body.newBuilder().setDiceReveal(DiceReveal.newBuilder()
                 .setTableId(t.state.id().bytes()).setRollNo(t.state.rollNo()).setNonce(ByteString.copyFrom(nonce)))
@@ -68,7 +73,7 @@ final class DiceDesk {
         if (t.dice.revealsSinceMs < 0) {
             t.dice.revealsSinceMs = nowMs;
         }
-        out.sendAll(t.state.active(), t.node.me, env);
+        return env;
     }
 
     void onCommitment(Verified v, long nowMs, Out out) {

@@ -3,7 +3,7 @@ package io.dicemesh.node.core;
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.Verified;
 
-/** What drives the core: a verified message, the passing of time, or a client's command. Time comes in, never read. */
+/** What drives the core: a verified message, a link that came up, the passing of time, or a client's command. Time comes in, never read. */
 public sealed interface Input {
     long nowMs();
 
@@ -13,6 +13,13 @@ public sealed interface Input {
 
     /** Time passed: the driver delivers one when a timer the core asked for is due (or earlier; extra ticks are harmless). */
     record Tick(long nowMs) implements Input {
+    }
+
+    /**
+     * A link to {@code peer} came up (a new connection, a reconnect, a healed partition). What this node sent while
+     * the peer was unreachable is lost, so the core repeats to it what it needs for every open slot they share.
+     */
+    record PeerConnected(long nowMs, NodeId peer) implements Input {
     }
 
     /** A local client's request; answered by a {@link Effect.Reply} with the same request id. */

@@ -85,6 +85,10 @@ public final class NodeEngine {
             onMessage(m.message(), m.from(), now, out);
         } else if (input instanceof Input.Command c) {
             onCommand(c.requestId(), c.request(), now, out);
+        } else if (input instanceof Input.PeerConnected p) {
+            for (TableEngine t : tables.values()) {
+                t.greet(List.of(p.peer()), now, out);
+            }
         } else {
             onTick(now, out);
         }

@@ -11,6 +11,7 @@ import io.dicemesh.protocol.Proposal;
 import io.dicemesh.protocol.Status;
 import io.dicemesh.protocol.TableState;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One table at one node: the rotating-coordinator atomic commit (DESIGN section 5), the gossip of intents and
@@ -83,27 +84,54 @@ final class TableEngine {
         t.evidence.restore(stored);
     }
 
-    /** After creation or restart: repeat what peers may have missed and ask them for slots this node lacks. */
+    /** After a restart: repeat what peers may have missed and ask them for slots this node lacks. */
     void start(long nowMs, Out out) {
+        if (t.isSeated() && t.state.awaitingReveals() && !t.dice.myRevealSent) {
+            diceDesk.signMyReveal(nowMs); // derived from the key, so a crash never loses it
+        }
+        greet(t.state.active(), nowMs, out);
+    }
+
+    /**
+     * Repeats to {@code peers} (those seated here) what they may have missed while unreachable: this node's vote,
+     * Status, own Prepare of the current view, unsent intent batches and dice, plus the dice of others when the
+     * peer coordinates; then asks each for certificates this node lacks. All of it is idempotent at the receiver.
+     */
+    void greet(List<NodeId> peers, long nowMs, Out out) {
         if (!t.isSeated()) {
             return;
         }
-        if (t.slot.lock != null) {
-            out.sendAll(t.state.active(), t.node.me, t.slot.lock.vote());
-        }
-        if (t.slot.myStatus != null) {
-            out.sendAll(t.state.active(), t.node.me, t.slot.myStatus);
-        }
-        for (Envelope b : t.own.pending.values()) {
-            out.sendAll(t.state.active(), t.node.me, b);
-        }
-        if (t.state.awaitingReveals()) {
-            diceDesk.sendMyReveal(nowMs, out);
-        }
-        for (NodeId peer : t.state.active()) {
-            if (!peer.equals(t.node.me)) {
-                committer.query(peer, nowMs, out);
+        Slot slot = t.slot;
+        NodeId coordinator = t.state.coordinator(slot.seq, slot.view);
+        Envelope myDice = t.state.awaitingReveals() ? t.dice.reveals.get(t.node.me) : t.dice.commitments.get(t.node.me);
+        for (NodeId peer : peers) {
+            if (peer.equals(t.node.me) || !t.state.isActive(peer)) {
+                continue;
             }
+            if (!slot.committed && slot.lock != null) {
+                if (slot.lock.view() == slot.view && coordinator.equals(t.node.me)) {
+                    out.send(peer, slot.lock.prepare());
+                }
+                out.send(peer, slot.lock.vote());
+            }
+            if (!slot.committed && slot.myStatus != null) {
+                out.send(peer, slot.myStatus);
+            }
+            for (Envelope b : t.own.pending.values()) {
+                out.send(peer, b);
+            }
+            if (myDice != null) {
+                out.send(peer, myDice);
+            }
+            if (peer.equals(coordinator)) {
+                Map<NodeId, Envelope> held = t.state.awaitingReveals() ? t.dice.reveals : t.dice.commitments;
+                for (Map.Entry<NodeId, Envelope> e : held.entrySet()) {
+                    if (!e.getKey().equals(t.node.me)) {
+                        out.send(peer, e.getValue());
+                    }
+                }
+            }
+            committer.query(peer, nowMs, out);
         }
         afterInput(nowMs, out);
     }

@@ -66,6 +66,9 @@ public final class EngineLoop {
     private record Message(NodeId from, Verified verified) implements Task {
     }
 
+    private record PeerUp(NodeId peer) implements Task {
+    }
+
     private record Command(ClientRequest request, CompletableFuture<ClientResult> reply) implements Task {
     }
 
@@ -116,6 +119,13 @@ public final class EngineLoop {
             droppedMessages.incrementAndGet();
         }
         return ok;
+    }
+
+    /** From any thread: a link to {@code peer} came up, so the engine repeats what the peer may have missed. */
+    public void peerConnected(NodeId peer) {
+        if (!running || !inbox.offer(new PeerUp(peer))) {
+            droppedMessages.incrementAndGet(); // the slot timers repeat the same work later
+        }
     }
 
     /** From any thread: a client command; completes when the engine answers (possibly after a commit). */
@@ -203,6 +213,8 @@ public final class EngineLoop {
         long now = clock.nowMs();
         if (task instanceof Message m) {
             effects.addAll(engine.handle(new Input.MessageIn(now, m.from(), m.verified())));
+        } else if (task instanceof PeerUp p) {
+            effects.addAll(engine.handle(new Input.PeerConnected(now, p.peer())));
         } else if (task instanceof Command c) {
             long id = nextRequestId++;
             waiting.put(id, c.reply());

@@ -93,6 +93,11 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
             public void onMessage(NodeId from, Verified message) {
                 loopRef[0].deliver(from, message);
             }
+
+            @Override
+            public void onPeerUp(NodeId peer) {
+                loopRef[0].peerConnected(peer);
+            }
         });
         this.metrics = new DaemonMetrics(transport::stats, () -> transport.connectedPeers().size(),
                 () -> loopRef[0].inboxSize());

@@ -418,6 +418,11 @@ final class EngineHarness implements AutoCloseable {
         handle(n, new Input.Tick(nowMs));
     }
 
+    /** Tells node {@code i} that its link to node {@code peer} came up, as the daemon's transport does. */
+    void linkUp(int i, int peer) {
+        handle(nodes.get(i), new Input.PeerConnected(nowMs, id(peer)));
+    }
+
     /** From now on node {@code i} has no engine: the test speaks for it and reads what it is sent in its inbox. */
     void makePuppet(int i) {
         Node n = nodes.get(i);

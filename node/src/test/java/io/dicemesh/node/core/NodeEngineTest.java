@@ -463,6 +463,39 @@ class NodeEngineTest {
         }
     }
 
+    @Test
+    void aLinkComingBackUpGetsWhatWasSentWhileItWasDownWithoutWaitingForATimer() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            h.dropIf(m -> m.from() == 2 || m.to() == 2); // node 2's links are down
+            h.command(0, new ClientRequest.PlaceBet(t, BetKind.PASS, 10, 0, 0));
+            h.advance(50); // less than half a view timeout: no timer repeats anything yet
+            h.clearHooks();
+            h.pump();
+            assertNull(h.committedAt(t, 1), "what was sent while the links were down is lost");
+            assertEquals(0, h.state(2, t).getSeq());
+
+            for (int other : new int[] {0, 1}) {
+                h.linkUp(2, other);
+                h.linkUp(other, 2);
+            }
+            h.pump();
+            assertNotNull(h.committedAt(t, 1), "the link-up greeting alone completes the slot");
+            assertEquals(1, sameStateEverywhere(h, t, 0, 1, 2).getSeq());
+            assertTrue(h.events(0, Event.ViewChanged.class).isEmpty(), "no view change was needed");
+        }
+    }
+
+    @Test
+    void aLinkUpForAPeerThatSitsAtNoCommonTableSendsNothing() {
+        try (EngineHarness h = harness(4)) {
+            table(h, 3); // nodes 0, 1, 2
+            int before = h.sent().size();
+            h.linkUp(0, 3);
+            assertEquals(before, h.sent().size());
+        }
+    }
+
     /** True when node's latest SlotCommitted for seq came from handling a CertificateReply. */
     static boolean committedFromACertificate(EngineHarness h, int node, long seq) {
         Boolean last = null;

@@ -330,10 +330,14 @@ public final class LiveRun {
         } catch (ApiException | RuntimeException e) {
             peers = -1;
         }
-        String line = String.format("[%3.0fs] slots %d  bets %d (%.1f/s)  rolls %d  commit p50 %.1f ms p99 %.1f ms"
-                + "  peers %s/%d%s", seconds, slots(mesh, tables), accepted.get() + rejected.get(),
-                accepted.get() / Math.max(seconds, 1e-9), rolls.get(), interval.getValueAtPercentile(50) / 1e6,
-                interval.getValueAtPercentile(99) / 1e6, peers < 0 ? "?" : Integer.toString(peers),
+        // An interval without a committed bet (a node down, a table waiting) shows "-", not a latency of zero.
+        String commit = interval.getTotalCount() == 0 ? "commit -"
+                : String.format("commit p50 %.1f ms p99 %.1f ms", interval.getValueAtPercentile(50) / 1e6,
+                        interval.getValueAtPercentile(99) / 1e6);
+        String line = String.format("[%3.0fs] slots %d  bets %d accepted (%.1f/s), %d refused  rolls %d  %s"
+                + "  peers %s/%d%s", seconds, slots(mesh, tables), accepted.get(),
+                accepted.get() / Math.max(seconds, 1e-9), rejected.get(), rolls.get(), commit,
+                peers < 0 ? "?" : Integer.toString(peers),
                 config.nodes() - 1, restarts.get() > 0 ? "  restarts " + restarts.get() : "");
         if (progress) {
             out.print("\r" + line + "   ");

@@ -140,11 +140,11 @@ final class FaultSchedule implements SimObserver {
             count("partition:split");
         }
         for (int[] link : cut) {
-            sim.network().setLink(link[0], link[1], false);
+            sim.setLink(link[0], link[1], false);
         }
         sim.scheduler().after(300 + random.nextLong(PARTITION_MAX_MS), () -> {
             for (int[] link : cut) {
-                sim.network().setLink(link[0], link[1], true);
+                sim.setLink(link[0], link[1], true);
             }
             count("heal");
         });

@@ -168,7 +168,7 @@ public final class SimRun {
      */
     private List<String> livenessPhase(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars) {
         sim.network().setFaults(NetworkFaults.NONE);
-        sim.network().healAll();
+        sim.healAll();
         for (SimNode n : sim.nodes()) {
             if (!n.isUp()) {
                 sim.restart(n.index());

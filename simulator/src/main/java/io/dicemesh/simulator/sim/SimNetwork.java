@@ -1,8 +1,11 @@
 package io.dicemesh.simulator.sim;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -43,8 +46,14 @@ public final class SimNetwork {
         }
     }
 
-    public void healAll() {
+    /** Restores every cut link; returns the pairs restored, in order. */
+    public List<int[]> healAll() {
+        List<int[]> healed = new ArrayList<>();
+        for (long key : new TreeSet<>(blocked)) {
+            healed.add(new int[] {(int) (key >>> 32), (int) key});
+        }
         blocked.clear();
+        return healed;
     }
 
     public boolean linked(int a, int b) {

@@ -240,6 +240,44 @@ public final class Simulation {
             o.onRestart(node);
         }
         handle(node, new Input.Tick(nodeNowMs(index)));
+        for (SimNode other : nodes) {
+            if (other != node) {
+                linkUp(node.index(), other.index());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ links
+
+    /**
+     * Cuts or restores the link between two nodes. A restored link is reported to both engines as a connection
+     * coming up, as the daemon's transport does when it reconnects.
+     */
+    public void setLink(int a, int b, boolean up) {
+        boolean wasUp = network.linked(a, b);
+        network.setLink(a, b, up);
+        if (up && !wasUp) {
+            linkUp(a, b);
+        }
+    }
+
+    /** Restores every cut link (each one reported as a connection coming up). */
+    public void healAll() {
+        for (int[] link : network.healAll()) {
+            linkUp(link[0], link[1]);
+        }
+    }
+
+    private void linkUp(int a, int b) {
+        SimNode na = nodes.get(a);
+        SimNode nb = nodes.get(b);
+        if (!na.isUp() || !nb.isUp() || !network.linked(a, b)) {
+            return;
+        }
+        handle(na, new Input.PeerConnected(nodeNowMs(a), nb.id()));
+        if (nb.isUp() && na.isUp()) { // handling may crash a node at a crash point
+            handle(nb, new Input.PeerConnected(nodeNowMs(b), na.id()));
+        }
     }
 
     // ------------------------------------------------------------------ the node loop
@@ -326,6 +364,8 @@ public final class Simulation {
             return "in " + m.message().kind() + " from " + m.from().shortHex();
         } else if (input instanceof Input.Command c) {
             return "cmd " + c.request().getClass().getSimpleName();
+        } else if (input instanceof Input.PeerConnected p) {
+            return "link up " + p.peer().shortHex();
         }
         return "tick";
     }

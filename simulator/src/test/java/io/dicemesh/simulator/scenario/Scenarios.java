@@ -81,7 +81,7 @@ final class Scenarios {
     /** Heals the network, restarts every node, lets the table settle, and requires identical state and ledgers. */
     static void assertConverges(Simulation sim, TableId table, List<Integer> honest, long settleMs) {
         sim.network().setFaults(NetworkFaults.NONE);
-        sim.network().healAll();
+        sim.healAll();
         for (SimNode n : sim.nodes()) {
             sim.restart(n.index());
         }
