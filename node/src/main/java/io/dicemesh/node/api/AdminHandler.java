@@ -44,8 +44,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         counted = server.openConnection();
         if (!counted) {
-            LOG.warn("admin API: too many connections; closing a new one");
-            ctx.close();
+            LOG.warn("admin API: too many connections; answering 503 and closing a new one");
+            write(ctx, Reply.error(503, "too-many-connections", "the admin API has "
+                    + server.limits().connectionsMax() + " connections open; close some and try again"), false);
             return;
         }
         super.channelActive(ctx);

@@ -29,15 +29,20 @@ public final class ApiClient {
     public static final Duration LONG_TIMEOUT = Duration.ofSeconds(130);
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final HttpClient http;
+    /**
+     * One HTTP client per JVM: its connection pool serves every ApiClient, so code that makes a client per call
+     * reuses keep-alive connections instead of leaving one open per client toward the node's connection limit.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT).build();
+
+    private final HttpClient http = HTTP;
     private final URI base;
     private final String token;
     /** The data dir the API file came from, for messages; null when built from a port. */
     private final Path dataDir;
 
     private ApiClient(int port, String token, Path dataDir) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .build();
         this.base = URI.create("http://127.0.0.1:" + port);
         this.token = token;
         this.dataDir = dataDir;

@@ -151,7 +151,7 @@ final class DiceDesk {
      * timeout up to the longest, so a lost message delays the roll but never stalls it.
      */
     void resendMyDice(long nowMs, Out out) {
-        Envelope mine = t.state.awaitingReveals() ? t.dice.reveals.get(t.node.me) : t.dice.commitments.get(t.node.me);
+        Envelope mine = t.dice.held(t.state.awaitingReveals()).get(t.node.me);
         if (mine == null) {
             t.dice.resendAtMs = -1;
             return;

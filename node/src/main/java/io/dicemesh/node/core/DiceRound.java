@@ -31,6 +31,11 @@ final class DiceRound {
         this.rollNo = rollNo;
     }
 
+    /** What the coordinator needs from this node now: the reveals it holds once they are due, else the commitments. */
+    Map<NodeId, Envelope> held(boolean awaitingReveals) {
+        return awaitingReveals ? reveals : commitments;
+    }
+
     /** The commitments of every active player in player order, or null while any is missing. */
     List<Envelope> commitmentsInOrder(List<NodeId> active) {
         return inOrder(commitments, active);

@@ -343,8 +343,7 @@ final class SlotProtocol {
         if (next.equals(t.node.me)) {
             return;
         }
-        Map<NodeId, Envelope> held = t.state.awaitingReveals() ? t.dice.reveals : t.dice.commitments;
-        for (Envelope e : held.values()) {
+        for (Envelope e : t.dice.held(t.state.awaitingReveals()).values()) {
             out.send(next, e);
         }
     }

@@ -103,7 +103,7 @@ final class TableEngine {
         }
         Slot slot = t.slot;
         NodeId coordinator = t.state.coordinator(slot.seq, slot.view);
-        Envelope myDice = t.state.awaitingReveals() ? t.dice.reveals.get(t.node.me) : t.dice.commitments.get(t.node.me);
+        Map<NodeId, Envelope> heldDice = t.dice.held(t.state.awaitingReveals());
         for (NodeId peer : peers) {
             if (peer.equals(t.node.me) || !t.state.isActive(peer)) {
                 continue;
@@ -120,15 +120,9 @@ final class TableEngine {
             for (Envelope b : t.own.pending.values()) {
                 out.send(peer, b);
             }
-            if (myDice != null) {
-                out.send(peer, myDice);
-            }
-            if (peer.equals(coordinator)) {
-                Map<NodeId, Envelope> held = t.state.awaitingReveals() ? t.dice.reveals : t.dice.commitments;
-                for (Map.Entry<NodeId, Envelope> e : held.entrySet()) {
-                    if (!e.getKey().equals(t.node.me)) {
-                        out.send(peer, e.getValue());
-                    }
+            for (Map.Entry<NodeId, Envelope> dice : heldDice.entrySet()) {
+                if (dice.getKey().equals(t.node.me) || peer.equals(coordinator)) { // the coordinator needs all
+                    out.send(peer, dice.getValue());
                 }
             }
             committer.query(peer, nowMs, out);

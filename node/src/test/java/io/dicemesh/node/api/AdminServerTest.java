@@ -563,6 +563,39 @@ class AdminServerTest {
     }
 
     @Test
+    void aConnectionOverTheLimitGetsA503AndTheNextOneAfterAnotherClosesIsServed() throws Exception {
+        AdminServer.Limits d = AdminServer.Limits.defaults();
+        restart(new AdminServer.Limits(d.bodyBytesMax(), d.inFlightMax(), 2, d.commandTimeoutMs(),
+                d.rollTimeoutMs(), d.ledgerTimeoutMs(), d.idleTimeoutMs()));
+        InetSocketAddress at = new InetSocketAddress(AdminServer.loopback(), port);
+        try (Socket first = new Socket(); Socket second = new Socket(); Socket third = new Socket()) {
+            first.connect(at, 2_000);
+            second.connect(at, 2_000);
+            first.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            assertTrue(new String(first.getInputStream().readNBytes(12)).startsWith("HTTP/1.1 200"), "counted");
+            third.connect(at, 2_000);
+            third.setSoTimeout(5_000);
+            String answer = new String(third.getInputStream().readAllBytes());
+            assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+            assertTrue(answer.contains("\"code\":\"too-many-connections\""), answer);
+            assertTrue(answer.contains("2 connections open"), answer);
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L; // the server sees the two closes asynchronously
+        while (!healthy()) {
+            assertTrue(System.nanoTime() < deadline, "a freed slot is served again");
+            Thread.sleep(20);
+        }
+    }
+
+    private boolean healthy() throws Exception {
+        try {
+            return Http.send(port, "GET", "/health", null, null).status() == 200;
+        } catch (java.io.IOException e) {
+            return false; // refused while the server has not yet seen the earlier connections close
+        }
+    }
+
+    @Test
     void tokensAreFreshRandomHex() {
         var random = new java.security.SecureRandom();
         String a = AdminServer.newToken(random);

@@ -48,6 +48,15 @@ class ApiClientTest {
     }
 
     @Test
+    void clientsMadePerCallShareConnectionsSoTheNodesConnectionLimitIsNeverReached() throws Exception {
+        new ApiFile(server.port(), AdminServerTest.TOKEN, 1).write(dir);
+        int calls = 3 * AdminServer.Limits.defaults().connectionsMax();
+        for (int i = 0; i < calls; i++) {
+            assertEquals(FakeNodeService.ME.hex(), ApiClient.forDataDir(dir).id().get("id").getAsString(), "call " + i);
+        }
+    }
+
+    @Test
     void noApiFileMeansNoNodeRunsThere() {
         ApiException e = assertThrows(ApiException.class, () -> ApiClient.forDataDir(dir));
         assertEquals("not-running", e.code());
