@@ -69,7 +69,8 @@ final class LiveCommand implements Callable<Integer> {
             m.put("rolls", r.rolls());
             m.put("commit_latency_p50_ms", Math.round(r.p50Ms() * 10) / 10.0);
             m.put("commit_latency_p99_ms", Math.round(r.p99Ms() * 10) / 10.0);
-            m.put("restart_ready_ms", r.restartReadyMs());
+            m.put("restart_api_up_ms", r.restarts().stream().map(LiveRun.Restart::apiUpMs).toList());
+            m.put("restart_ready_ms", r.restarts().stream().map(LiveRun.Restart::readyMs).toList());
             m.put("audits", r.audits());
             m.put("errors", r.errors());
             m.put("problems", r.problems());
@@ -83,8 +84,9 @@ final class LiveCommand implements Callable<Integer> {
             out.printf("  commit latency   p50 %.1f ms, p99 %.1f ms (a bet from request to its committed reply)%n",
                     r.p50Ms(), r.p99Ms());
             if (chaos) {
-                out.printf("  restarts         %d, ready again after %s ms%n", r.restartReadyMs().size(),
-                        r.restartReadyMs());
+                out.printf("  restarts         %d, API up after %s ms, ready again after %s ms%n",
+                        r.restarts().size(), r.restarts().stream().map(LiveRun.Restart::apiUpMs).toList(),
+                        r.restarts().stream().map(LiveRun.Restart::readyMs).toList());
             }
             out.printf("  client errors    %d (requests to a node that was down count here)%n", r.errors());
             out.printf("  audits           %d table copies, %s%n", r.audits(),

@@ -59,11 +59,18 @@ public final class LiveRun {
 
     /** What happened. */
     public record Report(Config config, double seconds, long slots, long betsAccepted, long betsRejected,
-            long rolls, long errors, double betsPerSecond, double p50Ms, double p99Ms, List<Long> restartReadyMs,
+            long rolls, long errors, double betsPerSecond, double p50Ms, double p99Ms, List<Restart> restarts,
             int audits, List<String> problems) {
         public boolean ok() {
             return problems.isEmpty();
         }
+    }
+
+    /**
+     * One chaos restart, timed from launching the process: when its admin API answered (JVM start, key, RocksDB
+     * open) and when it was ready again (peers connected, every table it sits at active and not stalled).
+     */
+    public record Restart(long apiUpMs, long readyMs) {
     }
 
     private final Config config;
@@ -78,7 +85,7 @@ public final class LiveRun {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Map<Integer, ApiClient> clients = new ConcurrentHashMap<>();
-    private final List<Long> restartReadyMs = new ArrayList<>();
+    private final List<Restart> restartTimes = new ArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
     private LocalMesh mesh;
 
@@ -130,7 +137,7 @@ public final class LiveRun {
                 return new Report(config, (System.nanoTime() - start) / 1e9, slots, accepted.get(), rejected.get(),
                         rolls.get(), errors.get(), accepted.get() / Math.max(playSeconds, 1e-9),
                         allLatency.getValueAtPercentile(50) / 1e6, allLatency.getValueAtPercentile(99) / 1e6,
-                        List.copyOf(restartReadyMs), audits, problems);
+                        List.copyOf(restartTimes), audits, problems);
             }
         }
     }
@@ -276,14 +283,16 @@ public final class LiveRun {
                     long t0 = System.nanoTime();
                     mesh.start(victim);
                     mesh.awaitApi(victim);
+                    long apiUpMs = (System.nanoTime() - t0) / 1_000_000;
                     clients.put(victim.index(), client(victim));
                     awaitCaughtUp(victim.index(), tables);
                     long readyMs = (System.nanoTime() - t0) / 1_000_000;
-                    synchronized (restartReadyMs) {
-                        restartReadyMs.add(readyMs);
+                    synchronized (restartTimes) {
+                        restartTimes.add(new Restart(apiUpMs, readyMs));
                     }
                     restarts.incrementAndGet();
-                    say("chaos: node" + victim.index() + " ready again after " + readyMs + " ms");
+                    say("chaos: node" + victim.index() + " API up after " + apiUpMs + " ms, ready again after "
+                            + readyMs + " ms");
                 } catch (IOException | InterruptedException e) {
                     say("chaos: " + e.getMessage());
                     return;

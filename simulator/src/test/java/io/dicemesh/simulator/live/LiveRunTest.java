@@ -21,7 +21,10 @@ class LiveRunTest {
         System.out.println(text);
         assertTrue(r.ok(), r.problems() + "\n" + text);
         assertEquals(3, r.audits());
-        assertFalse(r.restartReadyMs().isEmpty(), "chaos restarted no node: " + text);
+        assertFalse(r.restarts().isEmpty(), "chaos restarted no node: " + text);
+        for (LiveRun.Restart restart : r.restarts()) {
+            assertTrue(0 < restart.apiUpMs() && restart.apiUpMs() <= restart.readyMs(), restart.toString());
+        }
         assertTrue(r.betsAccepted() > 0 && r.rolls() > 0, text.toString());
         assertTrue(r.slots() > 0);
     }
