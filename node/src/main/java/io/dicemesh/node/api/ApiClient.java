@@ -36,7 +36,6 @@ public final class ApiClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT).build();
 
-    private final HttpClient http = HTTP;
     private final URI base;
     private final String token;
     /** The data dir the API file came from, for messages; null when built from a port. */
@@ -196,7 +195,7 @@ public final class ApiClient {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
         try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (r.statusCode() == 401) {
                 throw new ApiException(401, "bad-token", dataDir == null ? "the node at " + where()
                         + " rejected the API token" : "the node rejected the API token in " + ApiFile.path(dataDir),

@@ -3,7 +3,10 @@ package io.dicemesh.node.core;
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.Verified;
 
-/** What drives the core: a verified message, a link that came up, the passing of time, or a client's command. Time comes in, never read. */
+/**
+ * What drives the core: a verified message, a link that came up, the passing of time, or a client's command. Time
+ * comes in, never read.
+ */
 public sealed interface Input {
     long nowMs();
 
