@@ -38,7 +38,9 @@ public final class SimMain {
                 c.getErr().println("dicemesh-sim: " + ex.getMessage());
                 return EXIT_USAGE;
             }
-            c.getErr().println("dicemesh-sim: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            // Not a user's mistake but a bug in dicemesh: say so, with the stack trace a fix needs.
+            c.getErr().println("dicemesh-sim: internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            ex.printStackTrace(c.getErr());
             return EXIT_VIOLATION;
         });
         return cl;

@@ -34,6 +34,7 @@ final class FaultSchedule implements SimObserver {
     private final Map<Integer, Integer> doomed = new HashMap<>();
     private RunStats stats;
     private int next;
+    private boolean disarmed;
 
     FaultSchedule(Simulation sim, SplittableRandom random, RunConfig config, Map<String, Long> counts) {
         this.sim = sim;
@@ -76,14 +77,27 @@ final class FaultSchedule implements SimObserver {
         }
     }
 
+    /**
+     * Ends the faults for the liveness phase: no trigger fires any more, no doomed node crashes, and a pending crash
+     * or partition does nothing. Pending heals and restarts still happen.
+     */
+    void disarm() {
+        disarmed = true;
+        doomed.clear();
+        sim.setCrashPoint((node, effect) -> false);
+    }
+
     private void fireDue() {
-        while (next < triggers.size() && triggers.get(next).atSlots() <= stats.slots) {
+        while (!disarmed && next < triggers.size() && triggers.get(next).atSlots() <= stats.slots) {
             Trigger t = triggers.get(next++);
             sim.scheduler().after(0, t.crash() ? this::crash : this::partition);
         }
     }
 
     private void crash() {
+        if (disarmed) {
+            return;
+        }
         List<Integer> up = new ArrayList<>();
         for (SimNode n : sim.nodes()) {
             if (n.isUp() && !doomed.containsKey(n.index())) {
@@ -113,7 +127,7 @@ final class FaultSchedule implements SimObserver {
 
     private void partition() {
         int n = config.nodes();
-        if (n < 2) {
+        if (n < 2 || disarmed) {
             return;
         }
         List<int[]> cut = new ArrayList<>();

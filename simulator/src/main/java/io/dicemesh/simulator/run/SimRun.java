@@ -90,9 +90,11 @@ public final class SimRun {
             tables.forEach(bots::play);
             sim.network().setFaults(new NetworkFaults(config.drop(), config.dup(), config.reorder(),
                     config.delayMinMs(), config.delayMaxMs(), 4 * Math.max(1, config.delayMaxMs())));
-            new FaultSchedule(sim, random, config, faults).arm(stats);
+            FaultSchedule schedule = new FaultSchedule(sim, random, config, faults);
+            schedule.arm(stats);
             safetyPhase(sim, stats);
             bots.stop();
+            schedule.disarm();
             List<String> stalled = livenessPhase(sim, tables, liars);
             for (Violation v : sim.checkers().violations()) {
                 violations.add(0, v.toString());

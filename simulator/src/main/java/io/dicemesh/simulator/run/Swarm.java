@@ -74,10 +74,17 @@ public final class Swarm {
         return results;
     }
 
+    /** One seed; a run that throws is a failed seed with the exception as its violation, never a lost one. */
     public SeedResult runSeed(long seed) {
         RunConfig config = plan.configFor(seed);
-        RunReport report = new SimRun(config, bugs, new Trace(null), SimRun.Progress.NONE).run();
-        return new SeedResult(seed, report.ok(), report.violations(), report.slotsCommitted(), config.replayCommand(),
-                report.traceHash(), config);
+        try {
+            RunReport report = new SimRun(config, bugs, new Trace(null), SimRun.Progress.NONE).run();
+            return new SeedResult(seed, report.ok(), report.violations(), report.slotsCommitted(),
+                    config.replayCommand(), report.traceHash(), config);
+        } catch (RuntimeException e) {
+            StackTraceElement[] at = e.getStackTrace();
+            return new SeedResult(seed, false, List.of("crashed: " + e + (at.length > 0 ? " at " + at[0] : "")), 0,
+                    config.replayCommand(), "", config);
+        }
     }
 }
