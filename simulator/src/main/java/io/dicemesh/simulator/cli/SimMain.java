@@ -39,7 +39,8 @@ public final class SimMain {
                 return EXIT_USAGE;
             }
             // Not a user's mistake but a bug in dicemesh: say so, with the stack trace a fix needs.
-            c.getErr().println("dicemesh-sim: internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            c.getErr().println("dicemesh-sim: internal error: " + ex.getClass().getSimpleName() + ": "
+                    + ex.getMessage());
             ex.printStackTrace(c.getErr());
             return EXIT_VIOLATION;
         });

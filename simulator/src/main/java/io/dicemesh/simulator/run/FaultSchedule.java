@@ -88,7 +88,7 @@ final class FaultSchedule implements SimObserver {
     }
 
     private void fireDue() {
-        while (!disarmed && next < triggers.size() && triggers.get(next).atSlots() <= stats.slots) {
+        while (next < triggers.size() && triggers.get(next).atSlots() <= stats.slots) {
             Trigger t = triggers.get(next++);
             sim.scheduler().after(0, t.crash() ? this::crash : this::partition);
         }
