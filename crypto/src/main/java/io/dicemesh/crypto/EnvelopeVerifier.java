@@ -3,13 +3,16 @@ package io.dicemesh.crypto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.UnknownFields;
 import io.dicemesh.protocol.WireLimits;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks envelopes before anything reads their bodies: size, version, sender key, then the Ed25519 signature over
- * {@code "dicemesh/v1/" || body} as received, and only then parses the body. Never throws on bad input. Thread
- * safe; caches decoded public keys (bounded) because decoding a key costs about as much as half a verify.
+ * Checks envelopes before anything reads their bodies: size, version, sender key, fields unknown to this build,
+ * then the Ed25519 signature over {@code "dicemesh/v1/" || body} as received, and only then parses the body, which
+ * must carry no unknown field either (embedded envelopes included) and stay within its kind's size
+ * ({@link WireLimits#envelopeBytesMax}). Never throws on bad input. Thread safe; caches decoded public keys
+ * (bounded) because decoding a key costs about as much as half a verify.
  */
 public final class EnvelopeVerifier {
     /** Most decoded public keys kept; the cache is cleared when it would grow past this. */
@@ -50,6 +53,9 @@ public final class EnvelopeVerifier {
             return new Rejection(RejectReason.WRONG_VERSION, "version " + envelope.getProtocolVersion()
                     + ", this node speaks " + WireLimits.PROTOCOL_VERSION);
         }
+        if (!envelope.getUnknownFields().asMap().isEmpty()) {
+            return new Rejection(RejectReason.UNKNOWN_FIELDS, "in the envelope");
+        }
         if (!NodeId.isWellFormed(envelope.getSender())) {
             return new Rejection(RejectReason.BAD_SENDER, "sender is " + envelope.getSender().size()
                     + " bytes, not " + WireLimits.ID_BYTES);
@@ -75,6 +81,15 @@ public final class EnvelopeVerifier {
         }
         if (body.getKindCase() == Body.KindCase.KIND_NOT_SET) {
             return new Rejection(RejectReason.UNKNOWN_KIND, "from " + sender.shortHex());
+        }
+        int bytesMax = WireLimits.envelopeBytesMax(body.getKindCase());
+        if (envelope.getSerializedSize() > bytesMax) {
+            return new Rejection(RejectReason.OVERSIZE, body.getKindCase() + " of " + envelope.getSerializedSize()
+                    + " bytes > " + bytesMax + " from " + sender.shortHex());
+        }
+        if (UnknownFields.anyIn(body)) {
+            return new Rejection(RejectReason.UNKNOWN_FIELDS, "in a " + body.getKindCase() + " from "
+                    + sender.shortHex());
         }
         return new Verified(envelope, sender, body);
     }

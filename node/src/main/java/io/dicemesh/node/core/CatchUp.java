@@ -16,9 +16,7 @@ import io.dicemesh.protocol.LogEntry;
 import io.dicemesh.protocol.Vote;
 import io.dicemesh.protocol.WireLimits;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -26,16 +24,20 @@ import java.util.TreeMap;
  * memory, older ones from the ledger), checking certificates it receives, and rate limits on both.
  */
 final class CatchUp {
-    /** Bytes of certificates put in one reply, leaving room in the frame for the rest. */
-    static final int REPLY_BYTES_MAX = WireLimits.FRAME_BYTES_MAX - 128 * 1024;
+    /**
+     * Bytes of recent certificates kept in memory per table (older ones are read from the ledger); the newest
+     * one is always kept, so the most held is this plus one frame.
+     */
+    static final long RECENT_BYTES_MAX = 2L << 20;
 
     private final TableId table;
     private final KvReader ledger;
     private final int recentMax;
     private final TreeMap<Long, Certificate> recent = new TreeMap<>();
-    private final Map<NodeId, Long> lastQueryMs = new HashMap<>();
-    private final Map<NodeId, Long> lastHelpMs = new HashMap<>();
-    private final Map<NodeId, Long> lastAnswerMs = new HashMap<>();
+    private long recentBytes;
+    private final RateLimiter queries = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
+    private final RateLimiter helps = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
+    private final RateLimiter answers = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
 
     CatchUp(TableId table, KvReader ledger, int recentMax) {
         this.table = table;
@@ -45,13 +47,21 @@ final class CatchUp {
 
     void committed(Certificate certificate) {
         recent.put(certificate.getSeq(), certificate);
-        while (recent.size() > recentMax) {
-            recent.pollFirstEntry();
+        recentBytes += certificate.getSerializedSize();
+        while (recent.size() > recentMax || (recentBytes > RECENT_BYTES_MAX && recent.size() > 1)) {
+            recentBytes -= recent.pollFirstEntry().getValue().getSerializedSize();
         }
     }
 
-    /** Consecutive certificates from {@code fromSeq} up to {@code lastSeq}, within the count and byte budget. */
-    List<Certificate> certificates(long fromSeq, long lastSeq, int countMax) {
+    long heldBytes() {
+        return recentBytes;
+    }
+
+    /**
+     * Consecutive certificates from {@code fromSeq} up to {@code lastSeq}: at most {@code countMax}, and together
+     * (each with the few bytes of its field tag) within {@code bytesMax}.
+     */
+    List<Certificate> certificates(long fromSeq, long lastSeq, int countMax, long bytesMax) {
         List<Certificate> out = new ArrayList<>();
         long bytes = 0;
         for (long seq = Math.max(1, fromSeq); seq <= lastSeq && out.size() < countMax; seq++) {
@@ -59,8 +69,8 @@ final class CatchUp {
             if (c == null) {
                 break;
             }
-            bytes += c.getSerializedSize();
-            if (bytes > REPLY_BYTES_MAX && !out.isEmpty()) {
+            bytes += c.getSerializedSize() + 8L;
+            if (bytes > bytesMax) {
                 break;
             }
             out.add(c);
@@ -86,37 +96,31 @@ final class CatchUp {
 
     /** True (and remembered) when this node may ask {@code peer} again now. */
     boolean mayQuery(NodeId peer, long nowMs, long intervalMs) {
-        return allow(lastQueryMs, peer, nowMs, intervalMs);
+        return queries.allow(peer, nowMs, intervalMs);
     }
 
     /** True (and remembered) when this node may send {@code peer} unasked certificates now. */
     boolean mayHelp(NodeId peer, long nowMs, long intervalMs) {
-        return allow(lastHelpMs, peer, nowMs, intervalMs);
+        return helps.allow(peer, nowMs, intervalMs);
     }
 
     /** True (and remembered) when this node may answer a query from {@code peer} now. */
     boolean mayAnswer(NodeId peer, long nowMs, long intervalMs) {
-        return allow(lastAnswerMs, peer, nowMs, intervalMs);
+        return answers.allow(peer, nowMs, intervalMs);
     }
 
     void forgetQuery(NodeId peer) {
-        lastQueryMs.remove(peer);
+        queries.forget(peer);
     }
 
-    private static boolean allow(Map<NodeId, Long> last, NodeId peer, long nowMs, long intervalMs) {
-        Long t = last.get(peer);
-        if (t != null && nowMs - t < intervalMs) {
-            return false;
-        }
-        last.put(peer, nowMs);
-        return true;
-    }
-
-    /** A certificate's votes in player order if it proves its tx committed at the state's next slot, else null. */
+    /**
+     * A certificate's votes in player order if it proves its tx committed at the state's next slot, else null. A
+     * table every player has left takes no certificate at all, and none without votes is ever one.
+     */
     static List<Envelope> checkCertificate(TableModel state, Certificate c, java.util.function.Function<Envelope,
             VerifyResult> verifier) {
         if (!c.getTableId().equals(state.id().bytes()) || c.getSeq() != state.seq() + 1
-                || c.getTx().size() > WireLimits.TX_BYTES_MAX) {
+                || c.getTx().size() > WireLimits.TX_BYTES_MAX || state.closed() || c.getVotesCount() == 0) {
             return null;
         }
         List<NodeId> active = state.active();

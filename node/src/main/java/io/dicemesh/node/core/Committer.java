@@ -2,7 +2,9 @@ package io.dicemesh.node.core;
 
 import com.google.protobuf.ByteString;
 import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.Sha256;
 import io.dicemesh.crypto.Verified;
+import io.dicemesh.crypto.VerifyResult;
 import io.dicemesh.node.ledger.Column;
 import io.dicemesh.node.ledger.LedgerLayout;
 import io.dicemesh.node.ledger.WriteBatch;
@@ -11,6 +13,7 @@ import io.dicemesh.protocol.Certificate;
 import io.dicemesh.protocol.CertificateQuery;
 import io.dicemesh.protocol.CertificateReply;
 import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.EvidenceKind;
 import io.dicemesh.protocol.LogEntry;
 import io.dicemesh.protocol.TableState;
 import io.dicemesh.protocol.WireLimits;
@@ -19,14 +22,20 @@ import java.util.List;
 
 /**
  * Deciding a slot: a certificate (every player's vote on one tx) applies the tx in one write, answers the
- * clients and opens the next slot; and the termination protocol around it: certificate queries and replies, and
- * messages for later slots kept until their slot opens.
+ * clients and opens the next slot; and the termination protocol around it: certificate queries and replies within
+ * the frame limit, and messages for later slots kept until their slot opens. A certificate for a tx this node
+ * finds invalid is never applied: it is evidence against every player who signed it, and the table halts here.
  */
 final class Committer {
-    /** Hands kept messages back to the table once their slot opens. */
+    /** Hands a message (kept for later, or embedded in a reply) back to the table, through its gate. */
     interface Redispatch {
-        void onMessage(Verified v, NodeId from, long nowMs, Out out);
+        void dispatch(Verified v, NodeId from, long nowMs, Out out);
     }
+
+    /** Room a CertificateReply leaves in its frame for the envelope around it (sender, signature, tags). */
+    static final int REPLY_ENVELOPE_OVERHEAD_BYTES = 256;
+    /** Bytes of one CertificateReply's body: it always fits one frame. */
+    static final int REPLY_BODY_BYTES_MAX = WireLimits.FRAME_BYTES_MAX - REPLY_ENVELOPE_OVERHEAD_BYTES;
 
     private final TableContext t;
     private final IntentDesk intents;
@@ -44,43 +53,55 @@ final class Committer {
     }
 
     void checkCertificate(long nowMs, Out out) {
-        if (t.node.config.has(InjectedBug.COMMIT_BEFORE_ALL_VOTES) && t.slot.lock != null && !t.slot.committed) {
+        Slot slot = t.slot;
+        if (slot.isCommitted()) {
+            return;
+        }
+        if (t.node.safety.commitsOnOwnVote() && slot.lock() != null) {
             List<Envelope> some = new ArrayList<>();
-            for (Envelope v : t.slot.votesByHash.get(t.slot.lock.txHash())) {
+            for (Envelope v : slot.votesOn(slot.lock().txHash())) {
                 if (v != null) {
                     some.add(v);
                 }
             }
-            commit(t.slot.lock.tx(), t.slot.lock.txHash(), some, nowMs, out);
+            commit(slot.lock().tx(), slot.lock().txHash(), some, nowMs, out);
             return;
         }
-        ByteString hash = t.slot.certifiedHash();
-        if (hash == null || t.slot.committed) {
+        ByteString hash = slot.certifiedHash();
+        if (hash == null) {
             return;
         }
-        ByteString tx = t.slot.txByHash.get(hash);
+        ByteString tx = slot.txOf(hash);
         if (tx == null) {
-            Envelope[] votes = t.slot.votesByHash.get(hash);
-            for (Envelope vote : votes) {
+            for (Envelope vote : slot.votesOn(hash)) {
                 query(NodeId.of(vote.getSender()), nowMs, out);
             }
             return;
         }
-        commit(tx, hash, List.of(t.slot.votesByHash.get(hash)), nowMs, out);
+        commit(tx, hash, List.of(slot.votesOn(hash)), nowMs, out);
     }
 
-    /** Applies a certified tx: one write of state, log entry and removals; then replies, and the next slot opens. */
+    /**
+     * Applies a certified tx: one write of state, log entry and removals; then replies, and the next slot opens.
+     * A tx the rules refuse, or one that contradicts this node's own lock, halts the table instead.
+     */
     void commit(ByteString txBytes, ByteString hash, List<Envelope> votes, long nowMs, Out out) {
         TxCheck check = t.validator.check(t.state, txBytes);
         if (!(check instanceof TxCheck.Valid valid)) {
-            throw new IllegalStateException("table " + t.state.id() + " holds a certificate for an invalid tx at seq "
-                    + t.slot.seq + ": " + check);
+            halt(txBytes, votes, "a certificate fixes a tx the rules refuse: " + ((TxCheck.Invalid) check).detail(),
+                    out);
+            return;
+        }
+        Lock lock = t.slot.lock();
+        if (lock != null && !lock.txHash().equals(hash) && !t.node.safety.lockMayMove()) {
+            halt(txBytes, votes, "a certificate fixes another tx than this node is locked on: forked by liars", out);
+            return;
         }
         long seq = t.slot.seq;
-        long startedMs = t.slot.startedMs < 0 ? nowMs : t.slot.startedMs;
+        long startedMs = t.slot.startedMs() < 0 ? nowMs : t.slot.startedMs();
         List<NodeId> activeBefore = t.state.active();
         ApplyResult result = TxApplier.apply(t.state, valid.tx());
-        t.slot.committed = true;
+        t.slot.commit();
         Certificate cert = Certificate.newBuilder().setTableId(t.state.id().bytes()).setSeq(seq).setTx(txBytes)
                 .addAllVotes(votes).build();
         TableState after = t.state.toProto();
@@ -103,14 +124,13 @@ final class Committer {
         out.emit(new Event.SlotCommitted(t.state.id(), seq, txBytes, hash, result, after, startedMs, nowMs));
         intents.replyToClients(result, out);
         t.pool.prune(t.state);
+        intents.refillPool();
         if (result.hasRoll()) {
             t.dice = new DiceRound(t.state.rollNo());
         } else if (!activeBefore.equals(t.state.active())) {
-            // Someone left between rolls: the round goes on without them (it is keyed by player).
-            t.dice.commitments.keySet().retainAll(t.state.active());
-            t.dice.reveals.keySet().retainAll(t.state.active());
+            t.dice.keepOnly(t.state.active()); // someone left between rolls: the round goes on without them
         }
-        t.slot = new Slot(t.state.seq() + 1, t.state.active().size());
+        t.slot = t.newSlot();
         if (result.commitmentsRecorded()) {
             t.dice.revealsSinceMs = nowMs;
             if (t.isSeated()) {
@@ -120,7 +140,18 @@ final class Committer {
         if (!t.isSeated()) {
             intents.failWaiters(out);
         }
-        replayFuture(nowMs, out);
+        replayDeferred(nowMs, out);
+    }
+
+    /** Every signer of a certificate for a refused tx lied; this node keeps the proof and stops at this slot. */
+    private void halt(ByteString txBytes, List<Envelope> votes, String why, Out out) {
+        long seq = t.slot.seq;
+        for (Envelope vote : votes) {
+            t.evidence.record(out, EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX, NodeId.of(vote.getSender()), seq,
+                    t.slot.view(), t.state.rollNo(), votes, txBytes, why);
+        }
+        t.haltedBecause = why + " (seq " + seq + ")";
+        out.emit(new Event.TableHalted(t.state.id(), seq, t.haltedBecause));
     }
 
     void query(NodeId peer, long nowMs, Out out) {
@@ -132,19 +163,15 @@ final class Committer {
                 .setMaxCount(WireLimits.CERTIFICATES_PER_REPLY_MAX)).build()));
     }
 
-    /** A peer spoke about a slot this node already committed: send it the certificates it lacks. */
-    void helpBehind(NodeId peer, long fromSeq, long nowMs, Out out) {
-        if (t.catchUp.mayHelp(peer, nowMs, t.catchUpIntervalMs())) {
-            sendCertificates(peer, fromSeq, WireLimits.CERTIFICATES_PER_REPLY_MAX, out);
+    /** A player spoke about a slot this node already committed: send it the certificates it lacks. */
+    void helpBehind(NodeId player, long fromSeq, long nowMs, Out out) {
+        if (t.catchUp.mayHelp(player, nowMs, t.catchUpIntervalMs())) {
+            sendCertificates(player, fromSeq, WireLimits.CERTIFICATES_PER_REPLY_MAX, out);
         }
     }
 
-    /** Answers players (current or former) only, at most a few times per view timeout each. */
+    /** Answers players (current or former; the gate checked) at most a few times per view timeout each. */
     void onCertificateQuery(Verified v, long nowMs, Out out) {
-        if (t.state.seatOf(v.sender()) < 0) {
-            t.drop(out, v, "certificate query from someone who never sat at the table");
-            return;
-        }
         if (!t.catchUp.mayAnswer(v.sender(), nowMs, t.catchUpIntervalMs() / 2)) {
             return;
         }
@@ -153,31 +180,72 @@ final class Committer {
         sendCertificates(v.sender(), q.getFromSeq(), count, out);
     }
 
+    /**
+     * Consecutive certificates from {@code fromSeq}, as many as fit one frame, and the Prepare of the open slot
+     * this node voted on (or holds): inside the reply when it fits beside them, else as a message of its own.
+     */
     void sendCertificates(NodeId peer, long fromSeq, int count, Out out) {
+        List<Certificate> certs = t.catchUp.certificates(fromSeq, t.state.seq(), count, REPLY_BODY_BYTES_MAX);
         CertificateReply.Builder reply = CertificateReply.newBuilder().setTableId(t.state.id().bytes())
-                .setLastSeq(t.state.seq()).addAllCertificates(t.catchUp.certificates(fromSeq, t.state.seq(), count));
-        if (t.slot.lock != null) {
-            reply.setPrepare(t.slot.lock.prepare());
-        } else if (!t.slot.preparesByTxHash.isEmpty()) {
-            reply.setPrepare(t.slot.preparesByTxHash.values().iterator().next());
+                .setLastSeq(t.state.seq()).addAllCertificates(certs);
+        Envelope prepare = t.slot.prepareForPeers();
+        boolean separate = false;
+        if (prepare != null) {
+            if (reply.build().getSerializedSize() + prepare.getSerializedSize() + 8 <= REPLY_BODY_BYTES_MAX) {
+                reply.setPrepare(prepare);
+            } else {
+                separate = true;
+            }
         }
         out.send(peer, t.node.sign(Body.newBuilder().setCertificateReply(reply).build()));
+        if (separate) {
+            out.send(peer, prepare); // forwarded as signed by its coordinator
+        }
     }
 
-    /** Keeps a message about a later slot, to handle once this node has committed up to it; asks for the gap. */
-    void deferFuture(Verified v, long nowMs, Out out) {
-        t.defer(v);
-        query(v.sender(), nowMs, out);
+    void onCertificateReply(Verified v, long nowMs, Out out) {
+        CertificateReply reply = v.body().getCertificateReply();
+        boolean progress = false;
+        for (Certificate c : reply.getCertificatesList()) {
+            if (c.getSeq() <= t.state.seq()) {
+                continue;
+            }
+            if (t.haltedBecause != null) {
+                break;
+            }
+            List<Envelope> votes = CatchUp.checkCertificate(t.state, c, t.node::verify);
+            if (votes == null) {
+                t.drop(out, v, "certificate for seq " + c.getSeq() + " does not prove its slot");
+                break;
+            }
+            commit(c.getTx(), ByteString.copyFrom(Sha256.hash(c.getTx().toByteArray())), votes, nowMs, out);
+            progress = true;
+        }
+        if (reply.hasPrepare() && t.haltedBecause == null) {
+            VerifyResult r = t.node.verify(reply.getPrepare());
+            if (r instanceof Verified p && p.kind() == Body.KindCase.PREPARE) {
+                redispatch.dispatch(p, v.sender(), nowMs, out);
+            }
+        }
+        if (progress) {
+            t.catchUp.forgetQuery(v.sender());
+        }
+        if (reply.getLastSeq() > t.state.seq() && t.haltedBecause == null) {
+            query(v.sender(), nowMs, out);
+        }
     }
 
-    void replayFuture(long nowMs, Out out) {
-        if (t.future.isEmpty()) {
+    /** Keeps a seated player's message about a later slot or roll (bounded); false when its share is full. */
+    boolean defer(Verified v) {
+        return t.defer(v);
+    }
+
+    private void replayDeferred(long nowMs, Out out) {
+        if (t.deferred.size() == 0) {
             return;
         }
-        List<Verified> pending = new ArrayList<>(t.future);
-        t.future.clear();
-        for (Verified v : pending) {
-            redispatch.onMessage(v, v.sender(), nowMs, out);
+        for (Verified v : t.deferred.drain()) {
+            redispatch.dispatch(v, v.sender(), nowMs, out);
         }
     }
 }

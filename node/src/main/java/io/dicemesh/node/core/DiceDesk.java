@@ -4,14 +4,12 @@ import com.google.protobuf.ByteString;
 import io.dicemesh.crypto.Dice;
 import io.dicemesh.crypto.DiceNonces;
 import io.dicemesh.crypto.NodeId;
-import io.dicemesh.crypto.Sha256;
 import io.dicemesh.crypto.Verified;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.DiceCommitment;
 import io.dicemesh.protocol.DiceReveal;
 import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.EvidenceKind;
-import io.dicemesh.protocol.WireLimits;
 import java.util.List;
 
 /**
@@ -50,7 +48,7 @@ final class DiceDesk {
                 .setCommitment(ByteString.copyFrom(commitment)).setAfterBatchNo(afterBatch)).build());
         t.dice.commitments.put(t.node.me, env);
         t.dice.myCommitmentSent = true;
-        t.dice.resendAtMs = nowMs + t.viewTimeoutMs(0);
+        t.dice.resend.armAt(nowMs + t.viewTimeoutMs(0));
         if (t.dice.commitmentsSinceMs < 0) {
             t.dice.commitmentsSinceMs = nowMs;
         }
@@ -69,26 +67,15 @@ final class DiceDesk {
                 .build());
         t.dice.reveals.put(t.node.me, env);
         t.dice.myRevealSent = true;
-        t.dice.resendAtMs = nowMs + t.viewTimeoutMs(0);
+        t.dice.resend.armAt(nowMs + t.viewTimeoutMs(0));
         if (t.dice.revealsSinceMs < 0) {
             t.dice.revealsSinceMs = nowMs;
         }
         return env;
     }
 
+    /** A seated player's commitment for the current roll (the gate sorted it so): every honest player joins. */
     void onCommitment(Verified v, long nowMs, Out out) {
-        DiceCommitment c = v.body().getDiceCommitment();
-        if (c.getRollNo() == t.state.rollNo() + 1) {
-            t.defer(v); // the sender already committed this roll: keep it until we have too
-            return;
-        }
-        if (t.state.awaitingReveals() || c.getRollNo() != t.state.rollNo()) {
-            return; // a late commitment: its round is closed
-        }
-        if (!t.state.isActive(v.sender()) || c.getCommitment().size() != Sha256.BYTES) {
-            t.drop(out, v, "commitment from someone not seated, or malformed");
-            return;
-        }
         t.dice.commitments.putIfAbsent(v.sender(), v.envelope());
         if (t.dice.commitmentsSinceMs < 0) {
             t.dice.commitmentsSinceMs = nowMs;
@@ -98,23 +85,14 @@ final class DiceDesk {
         }
     }
 
+    /** A seated player's reveal while the roll awaits its reveals (the gate sorted it so). */
     void onReveal(Verified v, Out out) {
         DiceReveal r = v.body().getDiceReveal();
-        if (r.getRollNo() != t.state.rollNo()) {
-            return;
-        }
-        if (!t.state.awaitingReveals()) {
-            t.defer(v); // the sender already committed the commitments: keep it until we have too
-            return;
-        }
         int index = t.state.active().indexOf(v.sender());
-        if (index < 0 || r.getNonce().size() != WireLimits.NONCE_BYTES) {
-            t.drop(out, v, "reveal from someone not seated, or malformed");
-            return;
-        }
         if (!TxValidator.matchesCommitment(t.state, index, v.sender(), r)) {
-            t.evidence.record(out, EvidenceKind.EVIDENCE_BAD_DICE, v.sender(), t.slot.seq, t.slot.view, t.state.rollNo(),
-                    List.of(t.state.rollCommitments().get(index), v.envelope()), "reveal does not open its commitment");
+            t.evidence.record(out, EvidenceKind.EVIDENCE_BAD_DICE, v.sender(), t.slot.seq, t.slot.view(),
+                    t.state.rollNo(), List.of(t.state.rollCommitments().get(index), v.envelope()),
+                    "reveal does not open its commitment");
             return;
         }
         t.dice.reveals.putIfAbsent(v.sender(), v.envelope());
@@ -140,7 +118,8 @@ final class DiceDesk {
         }
         for (NodeId p : missing) {
             if (t.dice.reportedWithheld.add(p)) {
-                t.evidence.record(out, EvidenceKind.EVIDENCE_WITHHELD_DICE, p, t.slot.seq, t.slot.view, t.state.rollNo(),
+                t.evidence.record(out, EvidenceKind.EVIDENCE_WITHHELD_DICE, p, t.slot.seq, t.slot.view(),
+                        t.state.rollNo(),
                         List.of(), "no " + what + " for roll " + t.state.rollNo() + " within " + limitMs + " ms");
             }
         }
@@ -153,11 +132,12 @@ final class DiceDesk {
     void resendMyDice(long nowMs, Out out) {
         Envelope mine = t.dice.held(t.state.awaitingReveals()).get(t.node.me);
         if (mine == null) {
-            t.dice.resendAtMs = -1;
+            t.dice.resend.disarm();
             return;
         }
         out.sendAll(t.state.active(), t.node.me, mine);
-        t.dice.resendIntervalMs = Math.min(TableContext.VIEW_TIMEOUT_MAX_MS, Math.max(t.viewTimeoutMs(0), t.dice.resendIntervalMs * 2));
-        t.dice.resendAtMs = nowMs + t.dice.resendIntervalMs;
+        t.dice.resendIntervalMs = Math.min(TableContext.VIEW_TIMEOUT_CEILING_MS,
+                Math.max(t.viewTimeoutMs(0), t.dice.resendIntervalMs * 2));
+        t.dice.resend.armAt(nowMs + t.dice.resendIntervalMs);
     }
 }

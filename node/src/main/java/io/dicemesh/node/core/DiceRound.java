@@ -23,8 +23,8 @@ final class DiceRound {
     long commitmentsSinceMs = -1;
     long revealsSinceMs = -1;
     final Set<NodeId> reportedWithheld = new HashSet<>();
-    /** When this node next repeats its own commitment or reveal while the round waits; -1 when it need not. */
-    long resendAtMs = -1;
+    /** When this node next repeats its own commitment or reveal while the round waits. */
+    final Timer resend = new Timer("dice-resend");
     long resendIntervalMs;
 
     DiceRound(long rollNo) {
@@ -55,6 +55,23 @@ final class DiceRound {
 
     boolean wanted() {
         return commitmentsSinceMs >= 0;
+    }
+
+    /** Someone left between rolls: the round goes on with the players still seated (it is keyed by player). */
+    void keepOnly(List<NodeId> active) {
+        commitments.keySet().retainAll(active);
+        reveals.keySet().retainAll(active);
+    }
+
+    long heldBytes() {
+        long bytes = 0;
+        for (Envelope e : commitments.values()) {
+            bytes += Envelopes.heldBytes(e);
+        }
+        for (Envelope e : reveals.values()) {
+            bytes += Envelopes.heldBytes(e);
+        }
+        return bytes;
     }
 
     private static List<Envelope> inOrder(Map<NodeId, Envelope> held, List<NodeId> active) {

@@ -40,6 +40,17 @@ public sealed interface Event {
     record Dropped(NodeId from, String kind, String reason) implements Event {
     }
 
+    /** The core had a message for {@code to} (signed by {@code signer}) that is over the frame limit: not sent. */
+    record Unsendable(NodeId to, NodeId signer, int bytes) implements Event {
+    }
+
+    /**
+     * A certificate fixed a tx this node refuses (or one that contradicts its own lock): its signers lied together,
+     * the evidence is kept, and this node's copy of the table stops at its last committed slot.
+     */
+    record TableHalted(TableId table, long seq, String reason) implements Event {
+    }
+
     record NackReceived(TableId table, NodeId from, long seq, int view, String reason) implements Event {
     }
 }

@@ -19,6 +19,8 @@ import java.util.Set;
 final class EvidenceLog {
     /** Evidence records kept in memory per table (all are in the ledger). */
     static final int RECENT_MAX = 256;
+    /** Bytes of evidence kept in memory per table: a proof may hold a whole Prepare. */
+    static final long RECENT_BYTES_MAX = 1L << 20;
     /** Evidence keys remembered for de-duplication. */
     static final int SEEN_MAX = 4096;
 
@@ -31,6 +33,7 @@ final class EvidenceLog {
         }
     });
     private final List<Evidence> recent = new ArrayList<>();
+    private long recentBytes;
     private long stored;
 
     EvidenceLog(TableId table) {
@@ -39,19 +42,45 @@ final class EvidenceLog {
 
     void record(Out out, EvidenceKind kind, NodeId culprit, long seq, int view, long rollNo, List<Envelope> proof,
             String detail) {
+        record(out, kind, culprit, seq, view, rollNo, proof, ByteString.EMPTY, detail);
+    }
+
+    /** As above, with the tx the proof is about when no envelope of the proof carries it. */
+    void record(Out out, EvidenceKind kind, NodeId culprit, long seq, int view, long rollNo, List<Envelope> proof,
+            ByteString tx, String detail) {
         String key = kind + "/" + culprit + "/" + seq + "/" + rollNo;
         if (!seen.add(key)) {
             return;
         }
         Evidence evidence = Evidence.newBuilder().setKind(kind).setTableId(table.bytes())
                 .setCulprit(culprit.byteString()).setSeq(seq).setView(view).setRollNo(rollNo).addAllProof(proof)
-                .setDetail(detail).build();
-        if (recent.size() < RECENT_MAX) {
-            recent.add(evidence);
-        }
+                .setTx(tx).setDetail(detail).build();
+        keepRecent(evidence);
         out.persist(WriteBatch.builder().put(Column.EVIDENCE, LedgerLayout.evidenceKey(table.bytes(), seq,
                 kind.getNumber(), culprit.byteString(), stored++), evidence.toByteArray()).build(), false);
         out.emit(new Event.EvidenceRecorded(evidence));
+    }
+
+    private void keepRecent(Evidence e) {
+        long size = e.getSerializedSize();
+        if (recent.size() < RECENT_MAX && recentBytes + size <= RECENT_BYTES_MAX) {
+            recent.add(e);
+            recentBytes += size;
+        }
+    }
+
+    long heldBytes() {
+        return recentBytes;
+    }
+
+    /** The stored evidence that this node halted the table at {@code seq}, if any (after a restart). */
+    Evidence haltedAt(long seq) {
+        for (Evidence e : recent) {
+            if (e.getKind() == EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX && e.getSeq() == seq) {
+                return e;
+            }
+        }
+        return null;
     }
 
     List<Evidence> recent() {
@@ -71,9 +100,7 @@ final class EvidenceLog {
     void restore(List<Evidence> stored) {
         for (Evidence e : stored) {
             seen.add(e.getKind() + "/" + NodeId.of(e.getCulprit()) + "/" + e.getSeq() + "/" + e.getRollNo());
-            if (recent.size() < RECENT_MAX) {
-                recent.add(e);
-            }
+            keepRecent(e);
         }
         this.stored = stored.size();
     }

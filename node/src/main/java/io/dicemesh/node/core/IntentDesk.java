@@ -34,14 +34,14 @@ final class IntentDesk {
         t.own.queue.add(new OwnIntents.Queued(requestId, intent));
         if (t.own.queue.size() >= WireLimits.INTENTS_PER_BATCH_MAX || t.node.config.intentBatchDelayMs() <= 0) {
             flushOwn(nowMs, out);
-        } else if (t.own.flushAtMs < 0) {
-            t.own.flushAtMs = nowMs + t.node.config.intentBatchDelayMs();
+        } else if (!t.own.flush.armed()) {
+            t.own.flush.armAt(nowMs + t.node.config.intentBatchDelayMs());
         }
     }
 
     /** Signs the queued intents as one batch, makes it durable, then gossips it to every player. */
     void flushOwn(long nowMs, Out out) {
-        t.own.flushAtMs = -1;
+        t.own.flush.disarm();
         if (t.own.queue.isEmpty() || !t.isSeated()) {
             return;
         }
@@ -57,6 +57,8 @@ final class IntentDesk {
         }
         t.own.queue.clear();
         Envelope env = t.node.sign(Body.newBuilder().setIntentBatch(batch).build());
+        Safety.check(env.getSerializedSize() <= WireLimits.INTENT_BATCH_BYTES_MAX, "own messages fit their limits",
+                () -> "own batch of " + env.getSerializedSize() + " bytes");
         out.persist(WriteBatch.builder().put(Column.PREPARED,
                 LedgerLayout.preparedKey(t.state.id().bytes(), LedgerLayout.OWN_BATCH, batchNo), env.toByteArray())
                 .build(), true);
@@ -65,17 +67,24 @@ final class IntentDesk {
         out.sendAll(t.state.active(), t.node.me, env);
     }
 
+    /** A seated player's batch for the pool (the gate checked signer, seat, size and number). */
     void onIntentBatch(Verified v, Out out) {
         IntentBatch b = v.body().getIntentBatch();
         int seat = t.state.seatOf(v.sender());
-        if (!v.sender().matches(b.getPlayer())) {
-            t.drop(out, v, "intent batch signed for another player");
-        } else if (seat < 0 || !t.state.game().isActive(seat)) {
-            t.drop(out, v, "intent batch from someone not seated");
-        } else if (b.getIntentsCount() == 0 || b.getIntentsCount() > WireLimits.INTENTS_PER_BATCH_MAX) {
-            t.drop(out, v, "intent batch with " + b.getIntentsCount() + " intents");
-        } else {
-            t.pool.add(seat, b.getBatchNo(), t.state.lastBatchNo(seat), v.envelope());
+        IntentPool.Added added = t.pool.add(seat, b.getBatchNo(), t.state.lastBatchNo(seat), v.envelope());
+        if (added == IntentPool.Added.NO_ROOM) {
+            t.drop(out, v, "intent batch " + b.getBatchNo() + ": its player's share of the pool is full");
+        }
+    }
+
+    /** Puts this node's own pending batches back in the pool where their share had no room before. */
+    void refillPool() {
+        int seat = t.mySeat();
+        if (seat < 0 || !t.isSeated()) {
+            return;
+        }
+        for (Map.Entry<Long, Envelope> b : t.own.pending.entrySet()) {
+            t.pool.add(seat, b.getKey(), t.state.lastBatchNo(seat), b.getValue());
         }
     }
 
@@ -119,7 +128,7 @@ final class IntentDesk {
             out.reply(q.requestId(), left);
         }
         t.own.queue.clear();
-        t.own.flushAtMs = -1;
+        t.own.flush.disarm();
         WriteBatch.Builder forget = WriteBatch.builder();
         for (long b : t.own.pending.keySet()) {
             forget.delete(Column.PREPARED, LedgerLayout.preparedKey(t.state.id().bytes(), LedgerLayout.OWN_BATCH, b));

@@ -29,8 +29,7 @@ final class LedgerLoader {
         this.ledger = ledger;
     }
 
-    void load(Map<TableId, TableEngine> tables, Map<TableId, GenesisRecord> genesisRecords,
-            Map<TableId, PendingTable> pending) {
+    void load(Map<TableId, TableEngine> tables, Map<TableId, GenesisRecord> genesisRecords, InviteBook pending) {
         scanTables(LedgerLayout.GENESIS, (id, bytes) -> genesisRecords.put(id, GenesisRecord.parseFrom(bytes)));
         scanTables(LedgerLayout.STATE, (id, bytes) -> {
             TableEngine engine = new TableEngine(ctx, TableModel.fromProto(TableState.parseFrom(bytes)));
@@ -39,7 +38,7 @@ final class LedgerLoader {
         });
         scanTables(LedgerLayout.PENDING_GENESIS, (id, bytes) -> {
             if (!tables.containsKey(id)) {
-                pending.put(id, pendingTable(id, GenesisRecord.parseFrom(bytes)));
+                pending.restore(pendingTable(id, GenesisRecord.parseFrom(bytes)));
             }
         });
     }
@@ -63,8 +62,7 @@ final class LedgerLoader {
                     }
                     return true;
                 });
-        engine.restore(lock[0] == null ? null : lock[0].getPrepare(), lock[0] == null ? null : lock[0].getVote(),
-                status[0], ownBatches);
+        engine.restore(lock[0], status[0], ownBatches);
         List<Evidence> evidence = new ArrayList<>();
         ledger.scan(Column.EVIDENCE, LedgerLayout.tableRangeStart(id),
                 io.dicemesh.node.ledger.Keys.prefixEnd(id.toByteArray()), (key, value) -> {

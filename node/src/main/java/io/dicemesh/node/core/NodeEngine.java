@@ -22,6 +22,7 @@ import io.dicemesh.protocol.GenesisRecord;
 import io.dicemesh.protocol.Seat;
 import io.dicemesh.protocol.TableInvite;
 import io.dicemesh.protocol.TableState;
+import io.dicemesh.protocol.UnknownFields;
 import io.dicemesh.protocol.WireLimits;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -37,26 +38,26 @@ import java.util.TreeMap;
  * to the table they concern. No I/O, no clock, no threads: the daemon and the simulator drive this same class.
  */
 public final class NodeEngine {
-    /** Invites held at once; the oldest is forgotten beyond this. */
-    static final int PENDING_TABLES_MAX = 1024;
-    /** Accepts held for tables whose invite has not arrived yet. */
-    static final int ORPHAN_ACCEPTS_MAX = 4 * WireLimits.PLAYERS_PER_TABLE_MAX;
     private static final String RESEND_TIMER = "node/resend";
 
     private final EngineContext ctx;
     private final RandomSource random;
     private final TreeMap<TableId, TableEngine> tables = new TreeMap<>();
     private final Map<TableId, GenesisRecord> genesisRecords = new TreeMap<>();
-    private final LinkedHashMap<TableId, PendingTable> pending = new LinkedHashMap<>();
-    private final List<Verified> orphanAccepts = new ArrayList<>();
-    private final Map<NodeId, Long> lastGenesisQueryMs = new TreeMap<>();
+    private final InviteBook pending;
+    /** Genesis records this node sends to a peer that lacks them, per channel peer. */
+    private final RateLimiter genesisAnswers = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
+    /** Genesis queries this node signs for tables it does not know, per channel peer and in all. */
+    private final RateLimiter genesisQueries = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
+    private long lastGenesisQueryMs = Long.MIN_VALUE;
     private boolean started;
-    private long resendAtMs = -1;
+    private final Timer resend = new Timer(RESEND_TIMER);
 
     public NodeEngine(Identity identity, EngineConfig config, EnvelopeVerifier verifier, KvReader ledger,
             RandomSource random) {
         this.ctx = new EngineContext(identity, config, verifier, ledger);
         this.random = random;
+        this.pending = new InviteBook(ctx.me);
     }
 
     /** Rebuilds a node from its ledger after a restart; it repeats its votes and asks peers for what it lacks. */
@@ -101,8 +102,8 @@ public final class NodeEngine {
     private void onMessage(Verified v, NodeId from, long now, Out out) {
         switch (v.kind()) {
             case TABLE_INVITE -> onInvite(v, now, out);
-            case GENESIS_ACCEPT -> onAccept(v, now, out);
-            case GENESIS_QUERY -> onGenesisQuery(v, now, out);
+            case GENESIS_ACCEPT -> onAccept(v, from, now, out);
+            case GENESIS_QUERY -> onGenesisQuery(v, from, now, out);
             case EVIDENCE_REPORT -> onEvidenceReport(v, out);
             case INTENT_BATCH, DICE_COMMITMENT, DICE_REVEAL, PREPARE, VOTE, NACK, STATUS, CERTIFICATE_QUERY,
                     CERTIFICATE_REPLY -> routeToTable(v, from, now, out);
@@ -120,7 +121,7 @@ public final class NodeEngine {
         TableEngine table = tables.get(id);
         if (table == null) {
             out.emit(new Event.Dropped(v.sender(), v.kind().name(), "unknown table " + id));
-            queryGenesis(v.sender(), id, now, out);
+            queryGenesis(from, id, now, out);
             return;
         }
         table.onMessage(v, from, now, out);
@@ -129,13 +130,20 @@ public final class NodeEngine {
     private void onInvite(Verified v, long now, Out out) {
         TableInvite invite = v.body().getTableInvite();
         Genesis genesis;
+        String problem = null;
         try {
             genesis = Genesis.parseFrom(invite.getGenesis());
         } catch (InvalidProtocolBufferException e) {
             out.emit(new Event.Dropped(v.sender(), "TABLE_INVITE", "genesis does not parse"));
             return;
         }
-        String problem = GenesisRules.problem(genesis);
+        if (invite.getGenesis().size() > WireLimits.GENESIS_BYTES_MAX) {
+            problem = "genesis of " + invite.getGenesis().size() + " bytes > " + WireLimits.GENESIS_BYTES_MAX;
+        } else if (UnknownFields.anyIn(genesis)) {
+            problem = "genesis carries fields this version does not know";
+        } else {
+            problem = GenesisRules.problem(genesis);
+        }
         if (problem == null && !v.sender().matches(genesis.getCreator())) {
             problem = "invite not signed by its creator";
         }
@@ -154,16 +162,21 @@ public final class NodeEngine {
                 out.emit(new Event.Dropped(v.sender(), "TABLE_INVITE", "this node is not a player of " + id));
                 return;
             }
-            if (pending.size() >= PENDING_TABLES_MAX) {
-                Iterator<TableId> oldest = pending.keySet().iterator();
-                TableId dropped = oldest.next();
-                oldest.remove();
-                out.persist(WriteBatch.builder().delete(Column.TABLES,
-                        LedgerLayout.tableKey(LedgerLayout.PENDING_GENESIS, dropped.bytes())).build(), false);
+            InviteBook.Admission admission = pending.admit(table);
+            if (admission.outcome() != InviteBook.Outcome.ADMITTED) {
+                out.emit(new Event.Dropped(v.sender(), "TABLE_INVITE", "invite to " + id + " refused: "
+                        + (admission.outcome() == InviteBook.Outcome.CREATOR_HAS_TOO_MANY
+                                ? "its creator has " + NodeEngineLimits.PENDING_INVITES_PER_CREATOR_MAX
+                                        + " invites waiting here already"
+                                : "this node holds " + InviteBook.PENDING_TABLES_MAX + " invites it accepted")));
+                return;
             }
-            pending.put(id, table);
+            if (admission.evicted() != null) {
+                out.persist(WriteBatch.builder().delete(Column.TABLES,
+                        LedgerLayout.tableKey(LedgerLayout.PENDING_GENESIS, admission.evicted().bytes())).build(),
+                        false);
+            }
             out.emit(new Event.InviteReceived(id, v.sender()));
-            adoptOrphanAccepts(table);
         }
         if (!table.accepts.containsKey(ctx.me) && (ctx.config.autoAcceptInvites()
                 || genesis.getCreator().equals(ctx.me.byteString()))) {
@@ -184,7 +197,7 @@ public final class NodeEngine {
         out.sendAll(table.players, ctx.me, accept);
     }
 
-    private void onAccept(Verified v, long now, Out out) {
+    private void onAccept(Verified v, NodeId from, long now, Out out) {
         ByteString idBytes = v.body().getGenesisAccept().getTableId();
         if (!TableId.isWellFormed(idBytes)) {
             out.emit(new Event.Dropped(v.sender(), "GENESIS_ACCEPT", "malformed table id"));
@@ -192,15 +205,13 @@ public final class NodeEngine {
         }
         TableId id = new TableId(idBytes);
         if (tables.containsKey(id)) {
-            sendGenesis(v.sender(), genesisRecords.get(id), now, out);
+            sendGenesis(from, genesisRecords.get(id), now, out);
             return;
         }
         PendingTable table = pending.get(id);
         if (table == null) {
-            if (orphanAccepts.size() < ORPHAN_ACCEPTS_MAX) {
-                orphanAccepts.add(v);
-            }
-            queryGenesis(v.sender(), id, now, out);
+            pending.holdOrphan(v, id);
+            queryGenesis(from, id, now, out);
             return;
         }
         if (!table.players.contains(v.sender())) {
@@ -213,36 +224,27 @@ public final class NodeEngine {
         maybeStart(table, now, out);
     }
 
-    private void adoptOrphanAccepts(PendingTable table) {
-        for (Iterator<Verified> it = orphanAccepts.iterator(); it.hasNext(); ) {
-            Verified a = it.next();
-            if (a.body().getGenesisAccept().getTableId().equals(table.id.bytes())) {
-                it.remove();
-                if (table.players.contains(a.sender())) {
-                    table.accepts.putIfAbsent(a.sender(), a.envelope());
-                }
-            }
-        }
-    }
-
-    private void onGenesisQuery(Verified v, long now, Out out) {
+    private void onGenesisQuery(Verified v, NodeId from, long now, Out out) {
         GenesisQuery q = v.body().getGenesisQuery();
         if (!TableId.isWellFormed(q.getTableId())) {
             return;
         }
         TableId id = new TableId(q.getTableId());
         GenesisRecord record = genesisRecords.get(id);
-        if (record == null && pending.containsKey(id)) {
+        if (record == null && pending.contains(id)) {
             record = pending.get(id).record();
         }
         if (record != null) {
-            sendGenesis(v.sender(), record, now, out);
+            sendGenesis(from, record, now, out);
         }
     }
 
-    /** Forwards the invite and the accepts this node holds, verbatim, to a peer that lacks them. */
+    /**
+     * Forwards the invite and the accepts this node holds, verbatim, to the channel peer that lacks them: only to
+     * a player of that table, at most once per interval per peer.
+     */
     private void sendGenesis(NodeId peer, GenesisRecord record, long now, Out out) {
-        if (!mayAsk(peer, now)) {
+        if (!isPlayerOf(peer, record) || !genesisAnswers.allow(peer, now, ctx.config.resendIntervalMs() / 4)) {
             return;
         }
         out.send(peer, record.getInvite());
@@ -251,20 +253,36 @@ public final class NodeEngine {
         }
     }
 
-    private void queryGenesis(NodeId peer, TableId id, long now, Out out) {
-        if (!peer.equals(ctx.me) && mayAsk(peer, now)) {
-            out.send(peer, ctx.sign(Body.newBuilder().setGenesisQuery(GenesisQuery.newBuilder()
-                    .setTableId(id.bytes())).build()));
-        }
-    }
-
-    private boolean mayAsk(NodeId peer, long now) {
-        Long last = lastGenesisQueryMs.get(peer);
-        if (last != null && now - last < ctx.config.resendIntervalMs() / 4) {
+    private boolean isPlayerOf(NodeId peer, GenesisRecord record) {
+        VerifyResult r = ctx.verify(record.getInvite());
+        if (!(r instanceof Verified invite)) {
             return false;
         }
-        lastGenesisQueryMs.put(peer, now);
-        return true;
+        try {
+            for (Seat seat : Genesis.parseFrom(invite.body().getTableInvite().getGenesis()).getSeatsList()) {
+                if (peer.matches(seat.getPlayer())) {
+                    return true;
+                }
+            }
+        } catch (InvalidProtocolBufferException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /**
+     * Asks the channel peer for the genesis of a table this node does not know (it may have lost its ledger). A
+     * signed query costs a signature, so there is at most one per interval per peer and one per interval in all.
+     */
+    private void queryGenesis(NodeId peer, TableId id, long now, Out out) {
+        long intervalMs = ctx.config.resendIntervalMs() / 4;
+        boolean recently = lastGenesisQueryMs != Long.MIN_VALUE && now - lastGenesisQueryMs < intervalMs;
+        if (peer.equals(ctx.me) || recently || !genesisQueries.allow(peer, now, intervalMs)) {
+            return;
+        }
+        lastGenesisQueryMs = now;
+        out.send(peer, ctx.sign(Body.newBuilder().setGenesisQuery(GenesisQuery.newBuilder()
+                .setTableId(id.bytes())).build()));
     }
 
     private void savePending(PendingTable table, Out out) {
@@ -306,9 +324,8 @@ public final class NodeEngine {
         for (TableEngine t : tables.values()) {
             t.onTick(now, out);
         }
-        if (resendAtMs >= 0 && now >= resendAtMs) {
-            resendAtMs = -1;
-            for (PendingTable table : pending.values()) {
+        if (resend.fire(now)) {
+            for (PendingTable table : pending.tables()) {
                 Envelope mine = table.accepts.get(ctx.me);
                 if (mine != null && now - table.lastResendMs >= ctx.config.resendIntervalMs()) {
                     table.lastResendMs = now;
@@ -324,9 +341,9 @@ public final class NodeEngine {
     }
 
     private void scheduleResend(long now, Out out) {
-        if (resendAtMs < 0 && !pending.isEmpty()) {
-            resendAtMs = now + ctx.config.resendIntervalMs();
-            out.timer(RESEND_TIMER, resendAtMs);
+        if (!resend.armed() && !pending.isEmpty()) {
+            resend.armAt(now + ctx.config.resendIntervalMs());
+            out.timer(RESEND_TIMER, resend.atMs());
         }
     }
 
@@ -348,7 +365,7 @@ public final class NodeEngine {
         TableEngine table = tables.get(id);
         if (table != null) {
             table.onCommand(requestId, request, now, out);
-        } else if (pending.containsKey(id)) {
+        } else if (pending.contains(id)) {
             PendingTable p = pending.get(id);
             out.reply(requestId, new ClientResult.Failed(ClientResult.Code.NOT_STARTED, "table " + id + " has "
                     + p.accepts.size() + " of " + p.players.size() + " accepts; it starts when every player joined"));
@@ -382,7 +399,7 @@ public final class NodeEngine {
                 .build());
         TableId id = TableId.of(Sha256.hash(genesisBytes.toByteArray()));
         PendingTable table = new PendingTable(id, invite, genesis);
-        pending.put(id, table);
+        pending.addOwn(table);
         accept(table, now, out);
         out.reply(requestId, new ClientResult.TableCreated(id, table.players.size()));
         maybeStart(table, now, out);
@@ -411,7 +428,7 @@ public final class NodeEngine {
         for (TableEngine t : tables.values()) {
             out.add(t.summary());
         }
-        for (PendingTable p : pending.values()) {
+        for (PendingTable p : pending.tables()) {
             String status = p.accepts.containsKey(ctx.me) ? "waiting" : "invited";
             int seat = p.players.indexOf(ctx.me);
             out.add(new ClientResult.TableSummary(p.id, status, p.players, 0, 0, 0,
@@ -455,9 +472,7 @@ public final class NodeEngine {
                 peers.addAll(t.model().active());
             }
         }
-        for (PendingTable p : pending.values()) {
-            peers.addAll(p.players);
-        }
+        peers.addAll(pending.acceptedPlayers()); // never the players of invites this node did not accept
         peers.remove(ctx.me);
         return peers;
     }
@@ -485,6 +500,17 @@ public final class NodeEngine {
         return out;
     }
 
+    /** Tables this node halted: a certificate fixed a tx it refuses (its players lied together). */
+    public List<TableId> haltedTables() {
+        List<TableId> out = new ArrayList<>();
+        for (TableEngine t : tables.values()) {
+            if (t.haltedBecause() != null) {
+                out.add(t.id());
+            }
+        }
+        return out;
+    }
+
     /** Tables whose open slot this node voted on but has no certificate for yet. */
     public int slotsInDoubt() {
         int n = 0;
@@ -501,12 +527,41 @@ public final class NodeEngine {
     }
 
     public boolean hasPendingInvite(TableId id) {
-        return pending.containsKey(id);
+        return pending.contains(id);
+    }
+
+    /**
+     * Bytes this node holds for messages: every table's open slot, intent pool, dice, kept messages, recent
+     * certificates and evidence, the invites and the verify cache. {@link #heldBytesBudget} bounds it.
+     */
+    public long heldBytes() {
+        long bytes = ctx.verifyCacheBytes() + pending.heldBytes();
+        for (TableEngine t : tables.values()) {
+            bytes += t.heldBytes();
+        }
+        return bytes;
+    }
+
+    /** The most {@link #heldBytes} may be for this node's tables: what the limits of the core add up to. */
+    public long heldBytesBudget() {
+        long bytes = EngineContext.VERIFY_CACHE_BYTES_MAX + InviteBook.heldBytesMax();
+        for (TableEngine t : tables.values()) {
+            bytes += TableEngine.heldBytesMax(t.model().seats().size());
+        }
+        return bytes;
     }
 
     /** Verifies an envelope with this node's verifier and cache (for drivers that embed envelopes). */
     public VerifyResult verify(Envelope envelope) {
         return ctx.verify(envelope);
+    }
+
+    int verifyCacheEntriesForTest() {
+        return ctx.verifyCacheEntries();
+    }
+
+    int rateLimitEntriesForTest() {
+        return genesisQueries.size() + genesisAnswers.size();
     }
 
     Map<TableId, TableEngine> tablesForTest() {

@@ -3,6 +3,7 @@ package io.dicemesh.node.core;
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.node.ledger.WriteBatch;
 import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.WireLimits;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,7 +18,17 @@ final class Out {
         }
     }
 
+    /**
+     * Sends one envelope, unless it is over the frame limit: then no peer could take it, and the core says so
+     * with an {@link Event.Unsendable} (counted and logged by the driver) instead of a Send that would vanish.
+     */
     void send(NodeId to, Envelope envelope) {
+        int bytes = envelope.getSerializedSize();
+        if (bytes > WireLimits.FRAME_BYTES_MAX) {
+            effects.add(new Effect.Emit(new Event.Unsendable(to, NodeId.isWellFormed(envelope.getSender())
+                    ? NodeId.of(envelope.getSender()) : null, bytes)));
+            return;
+        }
         effects.add(new Effect.Send(to, envelope));
     }
 
@@ -25,7 +36,7 @@ final class Out {
     void sendAll(Collection<NodeId> to, NodeId except, Envelope envelope) {
         for (NodeId peer : to) {
             if (!peer.equals(except)) {
-                effects.add(new Effect.Send(peer, envelope));
+                send(peer, envelope);
             }
         }
     }

@@ -18,7 +18,8 @@ final class OwnIntents {
     }
 
     final List<Queued> queue = new ArrayList<>();
-    long flushAtMs = -1;
+    /** When the queued intents are signed as one batch. */
+    final Timer flush = new Timer("intent-flush");
     /** Signed batches not yet applied, by batch number. */
     final TreeMap<Long, Envelope> pending = new TreeMap<>();
     /** Client request waiting for each intent's result. */

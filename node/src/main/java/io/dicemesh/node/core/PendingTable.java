@@ -27,6 +27,10 @@ final class PendingTable {
         this.players = List.copyOf(p);
     }
 
+    NodeId creator() {
+        return NodeId.of(genesis.getCreator());
+    }
+
     boolean complete() {
         return accepts.keySet().containsAll(players);
     }

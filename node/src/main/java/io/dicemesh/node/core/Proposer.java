@@ -14,6 +14,9 @@ import java.util.List;
 
 /** The coordinator's side of a slot: when to propose, and which tx (its work, or the lock R3 forces). */
 final class Proposer {
+    /** Bytes of batches a coordinator puts in one tx: the rest of the tx limit is room for the commitments. */
+    static final long TX_BATCH_BYTES_MAX = WireLimits.TX_BYTES_MAX - 64L * 1024;
+
     private final TableContext t;
     private final SlotProtocol protocol;
     private final Committer committer;
@@ -26,12 +29,12 @@ final class Proposer {
 
     /** Proposes the next slot when this node coordinates it and has something to propose. */
     void maybePropose(long nowMs, Out out) {
-        if (!t.isSeated() || t.slot.committed) {
+        if (!t.isSeated() || t.slot.isCommitted() || t.haltedBecause != null) {
             return;
         }
-        int view = t.slot.view;
-        if (!t.state.coordinator(t.slot.seq, view).equals(t.node.me) || t.slot.proposedViews.contains(view)
-                || t.slot.votedViews.contains(view)) {
+        int view = t.slot.view();
+        if (!t.state.coordinator(t.slot.seq, view).equals(t.node.me) || t.slot.proposedIn(view)
+                || t.slot.votedIn(view)) {
             return;
         }
         ByteString tx;
@@ -47,16 +50,14 @@ final class Proposer {
                 return;
             }
             Locks.Justified j = Locks.check(t.state, t.slot.seq, view, justification, t.node::verify);
-            if (!j.valid()) {
-                throw new IllegalStateException("statuses this node accepted do not justify view " + view + ": "
-                        + j.problem());
-            }
-            if (j.highestLock() != null && !t.node.config.has(InjectedBug.IGNORE_JUSTIFICATION_LOCKS)) {
+            Safety.check(j.valid(), "accepted Statuses justify their view",
+                    () -> "view " + view + ": " + j.problem());
+            if (j.highestLock() != null && t.node.safety.honoursJustificationLocks()) {
                 ByteString lockHash = j.highestLock().txHash();
-                if (t.slot.lock != null && !t.slot.lock.txHash().equals(lockHash)) {
+                if (t.slot.lock() != null && !t.slot.lock().txHash().equals(lockHash)) {
                     return; // our own lock forbids the forced tx: the table is stalled by an equivocation
                 }
-                tx = t.slot.txByHash.get(lockHash);
+                tx = t.slot.txOf(lockHash);
                 if (tx == null) {
                     for (int i = 0; i < j.statuses().size(); i++) {
                         committer.query(t.state.active().get(i), nowMs, out);
@@ -81,7 +82,7 @@ final class Proposer {
         TxCheck check = t.validator.check(t.state, tx);
         if (check instanceof TxCheck.Invalid bad) {
             out.emit(new Event.Dropped(t.node.me, "proposal", "cannot propose an invalid tx: " + bad.detail()));
-            t.slot.proposedViews.add(view);
+            t.slot.markProposed(view);
             return;
         }
         ByteString hash = ((TxCheck.Valid) check).tx().hash();
@@ -89,11 +90,11 @@ final class Proposer {
                 .setTableId(t.state.id().bytes()).setSeq(t.slot.seq).setView(view).setTxHash(hash)).build());
         Envelope prepare = t.node.sign(Body.newBuilder().setPrepare(Prepare.newBuilder().setProposal(proposal)
                 .setTx(tx).addAllJustification(justification)).build());
-        t.slot.proposedViews.add(view);
-        t.slot.proposals.put(view, proposal);
+        t.slot.markProposed(view);
+        t.slot.recordProposal(view, proposal);
         t.slot.rememberTx(hash, tx, prepare);
-        t.markTraffic(nowMs);
-        protocol.takeLock(view, hash, tx, prepare, proposal, out);
+        t.startSlot(nowMs);
+        protocol.takeLock(view, hash, tx, prepare, proposal, nowMs, out);
         out.emit(new Event.Proposed(t.state.id(), t.slot.seq, view, hash));
         out.sendAll(t.state.active(), t.node.me, prepare);
         protocol.broadcastVote(nowMs, out);
@@ -110,8 +111,7 @@ final class Proposer {
             }
             return tx.addAllDiceReveals(reveals).build().toByteString();
         }
-        List<Envelope> batches = t.pool.take(t.state, WireLimits.BATCHES_PER_TX_MAX,
-                WireLimits.TX_BYTES_MAX - 64L * 1024);
+        List<Envelope> batches = t.pool.take(t.state, WireLimits.BATCHES_PER_TX_MAX, TX_BATCH_BYTES_MAX);
         tx.addAllIntentBatches(batches);
         List<Envelope> commitments = t.dice.commitmentsInOrder(active);
         if (commitments != null && commitmentsReady(commitments, batches)) {

@@ -4,13 +4,10 @@ import com.google.protobuf.ByteString;
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.Sha256;
 import io.dicemesh.crypto.Verified;
-import io.dicemesh.crypto.VerifyResult;
 import io.dicemesh.node.ledger.Column;
 import io.dicemesh.node.ledger.LedgerLayout;
 import io.dicemesh.node.ledger.WriteBatch;
 import io.dicemesh.protocol.Body;
-import io.dicemesh.protocol.Certificate;
-import io.dicemesh.protocol.CertificateReply;
 import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.EvidenceKind;
 import io.dicemesh.protocol.Nack;
@@ -21,12 +18,12 @@ import io.dicemesh.protocol.Status;
 import io.dicemesh.protocol.Vote;
 import io.dicemesh.protocol.WireLimits;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The votes of the rotating-coordinator commit (DESIGN section 5): checking Prepares (R1-R3, the justification,
  * the tx), taking the lock before voting, collecting votes and Statuses, moving views, and the evidence all of
- * this can prove.
+ * this can prove. Every handler takes a message the {@link TableGate} sorted as CURRENT and asserts what the gate
+ * guaranteed; the {@link Slot} asserts the safety rules where they are written.
  */
 final class SlotProtocol {
     private final TableContext t;
@@ -37,42 +34,18 @@ final class SlotProtocol {
         this.committer = committer;
     }
 
-    void onPrepare(Verified v, long nowMs, Out out) {
+    void onPrepare(Verified v, TableGate.Sorted s, long nowMs, Out out) {
+        gateGuaranteed(s, v);
         Prepare p = v.body().getPrepare();
-        VerifyResult pr = t.node.verify(p.getProposal());
-        if (!(pr instanceof Verified pv) || pv.kind() != Body.KindCase.PROPOSAL) {
-            t.drop(out, v, "prepare whose proposal is not signed");
-            return;
-        }
-        Proposal prop = pv.body().getProposal();
-        if (!prop.getTableId().equals(t.state.id().bytes()) || !pv.sender().equals(v.sender())) {
-            t.drop(out, v, "prepare whose proposal is for another table or by another signer");
-            return;
-        }
-        if (!t.state.isActive(pv.sender())) {
-            t.drop(out, v, "prepare from someone not seated"); // also: a closed table has no coordinator
-            return;
-        }
-        if (prop.getSeq() <= t.state.seq()) {
-            committer.helpBehind(v.sender(), prop.getSeq(), nowMs, out);
-            return;
-        }
-        if (prop.getSeq() > t.slot.seq) {
-            committer.deferFuture(v, nowMs, out);
-            return;
-        }
-        int view = prop.getView();
-        if (!t.slot.acceptsView(view) || prop.getTxHash().size() != Sha256.BYTES) {
-            t.drop(out, v, "prepare for view " + view + " out of range");
-            return;
-        }
+        Proposal prop = s.proposal().body().getProposal();
+        int view = s.view();
         NodeId coordinator = t.state.coordinator(t.slot.seq, view);
-        if (!pv.sender().equals(coordinator)) {
-            t.evidence.record(out, EvidenceKind.EVIDENCE_WRONG_COORDINATOR, pv.sender(), t.slot.seq, view,
+        if (!v.sender().equals(coordinator)) {
+            t.evidence.record(out, EvidenceKind.EVIDENCE_WRONG_COORDINATOR, v.sender(), t.slot.seq, view,
                     t.state.rollNo(), List.of(p.getProposal()), "proposed without being the coordinator");
             return;
         }
-        t.markTraffic(nowMs);
+        t.startSlot(nowMs);
         if (recordProposal(v, p, prop, coordinator, out) && justified(v, p, prop, coordinator, nowMs, out)) {
             voteOn(v, p, prop, coordinator, nowMs, out);
         }
@@ -91,13 +64,12 @@ final class SlotProtocol {
             return false;
         }
         t.slot.rememberTx(hash, p.getTx(), v.envelope());
-        Envelope known = t.slot.proposals.get(view);
-        if (known != null && !known.equals(p.getProposal())) {
+        Envelope known = t.slot.recordProposal(view, p.getProposal());
+        if (known != null) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_PROPOSALS, coordinator, t.slot.seq, view,
                     t.state.rollNo(), List.of(known, p.getProposal()), "two proposals for one slot and view");
             return false;
         }
-        t.slot.proposals.put(view, p.getProposal());
         return true;
     }
 
@@ -114,9 +86,9 @@ final class SlotProtocol {
                     t.state.rollNo(), List.of(v.envelope()), j.problem());
             return false;
         }
-        learnFromJustification(j, nowMs, out);
+        learnFromJustification(j, out);
         if (j.highestLock() != null && !j.highestLock().txHash().equals(prop.getTxHash())
-                && !t.node.config.has(InjectedBug.IGNORE_JUSTIFICATION_LOCKS)) {
+                && t.node.safety.honoursJustificationLocks()) {
             nack(coordinator, view, NackReason.NACK_IGNORES_LOCK, "justification shows a lock on another tx", out);
             t.evidence.record(out, EvidenceKind.EVIDENCE_IGNORED_LOCK, coordinator, t.slot.seq, view,
                     t.state.rollNo(), List.of(v.envelope()), "proposal ignores a lock in its justification");
@@ -129,17 +101,16 @@ final class SlotProtocol {
     private void voteOn(Verified v, Prepare p, Proposal prop, NodeId coordinator, long nowMs, Out out) {
         int view = prop.getView();
         ByteString hash = prop.getTxHash();
-        if (view < t.slot.view) {
-            nack(coordinator, view, NackReason.NACK_STALE_VIEW, "this player is in view " + t.slot.view, out);
+        Lock lock = t.slot.lock();
+        if (view < t.slot.view()) {
+            nack(coordinator, view, NackReason.NACK_STALE_VIEW, "this player is in view " + t.slot.view(), out);
             return;
         }
-        if (t.slot.votedViews.contains(view)) {
-            if (t.slot.lock != null) {
-                out.send(v.sender(), t.slot.lock.vote()); // it may have missed our vote
-            }
+        if (t.slot.votedIn(view)) {
+            out.send(v.sender(), lock.vote()); // it may have missed our vote
             return;
         }
-        if (t.slot.lock != null && !t.slot.lock.txHash().equals(hash) && !t.node.config.has(InjectedBug.LOCK_MOVES)) {
+        if (lock != null && !lock.txHash().equals(hash) && !t.node.safety.lockMayMove()) {
             nack(coordinator, view, NackReason.NACK_LOCKED_ON_OTHER_TX, "locked on another tx", out);
             return;
         }
@@ -155,115 +126,103 @@ final class SlotProtocol {
             return;
         }
         if (!t.isSeated()) {
-            return;
+            return; // a player who left keeps the tx for the certificate, and votes no more
         }
-        takeLock(view, hash, p.getTx(), v.envelope(), p.getProposal(), out);
+        takeLock(view, hash, p.getTx(), v.envelope(), p.getProposal(), nowMs, out);
         broadcastVote(nowMs, out);
     }
 
-    /** Statuses carried by a valid justification are as good as received: learn their views and locks. */
-    void learnFromJustification(Locks.Justified j, long nowMs, Out out) {
+    /** Statuses carried by a valid justification are as good as received: learn their locks. */
+    private void learnFromJustification(Locks.Justified j, Out out) {
         for (int i = 0; i < j.verified().size(); i++) {
-            recordStatus(i, j.verified().get(i), j.statuses().get(i), nowMs, out, false);
+            Verified status = j.verified().get(i);
+            Status s = j.statuses().get(i);
+            recordStatus(i, status, s, Locks.shownLock(t.state, t.slot.seq, s.getView(), s, t.node::verify), out);
         }
     }
 
     /** Votes YES: the lock is durable (synced) before the vote can leave. */
-    void takeLock(int view, ByteString hash, ByteString tx, Envelope prepare, Envelope proposal, Out out) {
-        if (view > t.slot.view) {
-            t.slot.view = view; // a valid Prepare in a higher view proves every player, us included, moved there
-        }
+    void takeLock(int view, ByteString hash, ByteString tx, Envelope prepare, Envelope proposal, long nowMs,
+            Out out) {
         Envelope vote = t.node.sign(Body.newBuilder().setVote(Vote.newBuilder().setTableId(t.state.id().bytes())
                 .setSeq(t.slot.seq).setView(view).setTxHash(hash)).build());
         Lock lock = new Lock(t.slot.seq, view, hash, tx, prepare, proposal, vote);
         out.persist(WriteBatch.builder().put(Column.PREPARED,
                 LedgerLayout.preparedKey(t.state.id().bytes(), LedgerLayout.LOCK, t.slot.seq),
-                lock.toRecord().toByteArray()).build(), !t.node.config.has(InjectedBug.SKIP_VOTE_SYNC));
-        t.slot.lock = lock;
-        t.slot.votedViews.add(view);
+                lock.toRecord().toByteArray()).build(), t.node.safety.syncsVotes());
+        t.slot.vote(lock, t.myIndex(), nowMs, t.viewTimeoutMs(view));
         out.emit(new Event.Voted(t.state.id(), t.slot.seq, view, hash));
     }
 
     void broadcastVote(long nowMs, Out out) {
-        out.sendAll(t.state.active(), t.node.me, t.slot.lock.vote());
-        t.slot.recordVote(t.myIndex(), t.slot.lock.txHash(), t.slot.lock.vote());
+        out.sendAll(t.state.active(), t.node.me, t.slot.lock().vote());
         committer.checkCertificate(nowMs, out);
     }
 
-    void onVote(Verified v, long nowMs, Out out) {
+    void onVote(Verified v, TableGate.Sorted s, long nowMs, Out out) {
+        gateGuaranteed(s, v);
         Vote vote = v.body().getVote();
-        if (vote.getSeq() <= t.state.seq() && t.state.seatOf(v.sender()) >= 0) {
-            committer.helpBehind(v.sender(), vote.getSeq(), nowMs, out); // also a player who left: it may lack that very slot
-            return;
-        }
-        int index = t.state.active().indexOf(v.sender());
-        if (!vote.getTableId().equals(t.state.id().bytes()) || index < 0 || vote.getTxHash().size() != Sha256.BYTES) {
-            t.drop(out, v, "vote from someone not seated, or malformed");
-            return;
-        }
-        if (vote.getSeq() > t.slot.seq) {
-            committer.deferFuture(v, nowMs, out);
-            return;
-        }
-        if (vote.getView() < 0 || vote.getView() >= Integer.MAX_VALUE / 2) {
-            t.drop(out, v, "vote view out of range");
-            return;
-        }
-        t.markTraffic(nowMs);
-        for (Envelope s : t.slot.statusesOf(index)) {
-            checkStaleVote(v.sender(), vote, v.envelope(), s, out);
+        int index = s.index();
+        t.startSlot(nowMs);
+        for (Envelope status : t.slot.statusesOf(index)) {
+            checkStaleVote(v.sender(), vote, v.envelope(), status, out);
         }
         Envelope conflict = t.slot.recordVote(index, vote.getTxHash(), v.envelope());
         if (conflict != null) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_VOTES, v.sender(), t.slot.seq, vote.getView(),
                     t.state.rollNo(), List.of(conflict, v.envelope()), "voted for two txs at one slot");
         }
-        if (!t.slot.txByHash.containsKey(vote.getTxHash()) && t.slot.lock == null) {
+        if (t.slot.txOf(vote.getTxHash()) == null && t.slot.lock() == null) {
             committer.query(v.sender(), nowMs, out); // its reply carries the Prepare it voted on, which we never got
         }
         committer.checkCertificate(nowMs, out);
     }
 
-    void checkStaleVote(NodeId player, Vote vote, Envelope voteEnv, Envelope statusEnv, Out out) {
-        Status s = ((Verified) t.node.verify(statusEnv)).body().getStatus();
+    private void checkStaleVote(NodeId player, Vote vote, Envelope voteEnv, Envelope statusEnv, Out out) {
+        if (!(t.node.verify(statusEnv) instanceof Verified sv)) {
+            return; // held Statuses were verified when they arrived; the verifier is deterministic
+        }
+        Status s = sv.body().getStatus();
         Locks.ShownLock lock = Locks.shownLock(t.state, t.slot.seq, s.getView(), s, t.node::verify);
         if (lock != Locks.INVALID && Locks.contradicts(vote.getView(), vote.getTxHash(), s.getView(), lock)) {
-            t.evidence.record(out, EvidenceKind.EVIDENCE_STALE_VOTE, player, t.slot.seq, vote.getView(), t.state.rollNo(),
-                    List.of(statusEnv, voteEnv), "voted in view " + vote.getView() + " against its Status of view "
-                            + s.getView());
+            t.evidence.record(out, EvidenceKind.EVIDENCE_STALE_VOTE, player, t.slot.seq, vote.getView(),
+                    t.state.rollNo(), List.of(statusEnv, voteEnv), "voted in view " + vote.getView()
+                            + " against its Status of view " + s.getView());
         }
     }
 
-    void onStatus(Verified v, long nowMs, Out out) {
-        Status s = v.body().getStatus();
-        int index = t.state.active().indexOf(v.sender());
-        if (!s.getTableId().equals(t.state.id().bytes()) || index < 0) {
-            t.drop(out, v, "status from someone not seated");
-            return;
-        }
-        if (s.getSeq() <= t.state.seq()) {
-            committer.helpBehind(v.sender(), s.getSeq(), nowMs, out);
-            return;
-        }
-        if (s.getSeq() > t.slot.seq) {
-            committer.deferFuture(v, nowMs, out);
-            return;
-        }
-        if (s.getView() < 1 || !t.slot.acceptsView(s.getView())) {
-            t.drop(out, v, "status for view " + s.getView() + " out of range");
-            return;
-        }
-        recordStatus(index, v, s, nowMs, out, true);
-    }
-
-    /** Records a player's Status; with {@code mayJoin}, a Status of a higher view moves this node there too. */
-    void recordStatus(int index, Verified v, Status s, long nowMs, Out out, boolean mayJoin) {
-        Locks.ShownLock lock = Locks.shownLock(t.state, t.slot.seq, s.getView(), s, t.node::verify);
+    /**
+     * A player's Status. One of a higher view moves this node there too, but at most once per half a view
+     * timeout, so a liar's endless higher views cost this node a bounded number of synced writes; a Status
+     * outside the views this node keeps is dropped.
+     */
+    void onStatus(Verified v, TableGate.Sorted s, long nowMs, Out out) {
+        gateGuaranteed(s, v);
+        Status st = v.body().getStatus();
+        int view = s.view();
+        Locks.ShownLock lock = Locks.shownLock(t.state, t.slot.seq, view, st, t.node::verify);
         if (lock == Locks.INVALID) {
             t.drop(out, v, "status with a lock that is not a genuine proposal");
             return;
         }
-        t.markTraffic(nowMs);
+        t.startSlot(nowMs);
+        if (view > t.slot.view() && t.isSeated() && t.slot.mayFollow(nowMs, followIntervalMs())) {
+            moveToView(view, nowMs, "joined the view change of " + v.sender(), true, out);
+        }
+        if (!t.slot.inWindow(view)) {
+            t.drop(out, v, "status for view " + view + " while this node is in view " + t.slot.view()
+                    + " and follows higher views at most every " + followIntervalMs() + " ms");
+            return;
+        }
+        recordStatus(s.index(), v, st, lock, out);
+    }
+
+    private long followIntervalMs() {
+        return Math.max(1, t.viewTimeoutMs(t.slot.view()) / 2);
+    }
+
+    /** Records a genuine Status (its lock already checked) and the evidence it proves. */
+    private void recordStatus(int index, Verified v, Status s, Locks.ShownLock lock, Out out) {
         Envelope conflict = t.slot.recordStatus(index, s.getView(), v.envelope());
         if (conflict != null) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_STATUSES, v.sender(), t.slot.seq, s.getView(),
@@ -271,49 +230,44 @@ final class SlotProtocol {
             return;
         }
         if (lock != null) {
-            Envelope known = t.slot.proposals.get(lock.view());
-            if (known != null && !known.equals(lock.proposal())) {
+            Envelope known = t.slot.recordProposal(lock.view(), lock.proposal());
+            if (known != null) {
                 t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_PROPOSALS, lock.coordinator(), t.slot.seq,
                         lock.view(), t.state.rollNo(), List.of(known, lock.proposal()),
                         "two proposals for one slot and view");
-            } else {
-                t.slot.proposals.put(lock.view(), lock.proposal());
             }
         }
-        for (Map.Entry<ByteString, Envelope[]> e : t.slot.votesByHash.entrySet()) {
-            Envelope vote = e.getValue()[index];
-            if (vote != null) {
-                checkStaleVote(v.sender(), ((Verified) t.node.verify(vote)).body().getVote(), vote, v.envelope(), out);
+        for (Envelope vote : t.slot.votesOf(index)) {
+            if (t.node.verify(vote) instanceof Verified vv) {
+                checkStaleVote(v.sender(), vv.body().getVote(), vote, v.envelope(), out);
             }
-        }
-        if (mayJoin && s.getView() > t.slot.view && !t.slot.committed && t.isSeated()) {
-            moveToView(s.getView(), nowMs, "joined the view change of " + v.sender(), out);
         }
     }
 
+    /**
+     * The view deadline passed: leave for the next view, or straight for the highest view a player has shown a
+     * Status for (within the window this node keeps), so that nodes a few views apart meet again.
+     */
+    void onDeadline(long nowMs, Out out) {
+        int next = Math.max(t.slot.view() + 1, t.slot.highestStatusView());
+        moveToView(next, nowMs, "timeout", false, out);
+    }
+
     /** Leaves the current view: a durable Status (with this node's lock) to every player, and work resent. */
-    void moveToView(int view, long nowMs, String cause, Out out) {
-        t.slot.view = view;
+    void moveToView(int view, long nowMs, String cause, boolean followed, Out out) {
+        Safety.check(t.isSeated(), "only players move views", () -> "table " + t.state.id());
         Status.Builder st = Status.newBuilder().setTableId(t.state.id().bytes()).setSeq(t.slot.seq).setView(view);
-        if (t.slot.lock != null) {
-            st.setLockedProposal(t.slot.lock.proposal());
+        if (t.slot.lock() != null) {
+            st.setLockedProposal(t.slot.lock().proposal());
         }
         Envelope env = t.node.sign(Body.newBuilder().setStatus(st).build());
         out.persist(WriteBatch.builder().put(Column.PREPARED,
                 LedgerLayout.preparedKey(t.state.id().bytes(), LedgerLayout.STATUS, t.slot.seq), env.toByteArray())
                 .build(), true);
-        t.slot.myStatus = env;
-        t.slot.recordStatus(t.myIndex(), view, env);
+        t.slot.enterView(view, env, t.myIndex(), followed, nowMs, t.viewTimeoutMs(view));
         out.sendAll(t.state.active(), t.node.me, env);
         out.emit(new Event.ViewChanged(t.state.id(), t.slot.seq, view, cause));
         resendWork(out);
-        armDeadline(nowMs);
-    }
-
-    void armDeadline(long nowMs) {
-        long timeout = t.viewTimeoutMs(t.slot.view);
-        t.slot.deadlineMs = nowMs + timeout;
-        t.slot.nudgeAtMs = nowMs + timeout / 2;
     }
 
     /**
@@ -321,13 +275,14 @@ final class SlotProtocol {
      * with the certificate, and one that lost the vote gets it again, before anyone has to change view.
      */
     void nudge(Out out) {
-        if (t.slot.myStatus != null) {
-            out.sendAll(t.state.active(), t.node.me, t.slot.myStatus); // the coordinator needs every player's
+        Slot slot = t.slot;
+        if (slot.myStatus() != null) {
+            out.sendAll(t.state.active(), t.node.me, slot.myStatus()); // the coordinator needs every player's
         }
-        if (t.slot.lock != null) {
-            out.sendAll(t.state.active(), t.node.me, t.slot.lock.vote());
+        if (slot.lock() != null) {
+            out.sendAll(t.state.active(), t.node.me, slot.lock().vote());
         }
-        if (t.slot.lock == null && t.slot.myStatus == null) {
+        if (slot.lock() == null && slot.myStatus() == null) {
             for (Envelope b : t.own.pending.values()) {
                 out.sendAll(t.state.active(), t.node.me, b);
             }
@@ -339,7 +294,7 @@ final class SlotProtocol {
         for (Envelope b : t.own.pending.values()) {
             out.sendAll(t.state.active(), t.node.me, b);
         }
-        NodeId next = t.state.coordinator(t.slot.seq, t.slot.view);
+        NodeId next = t.state.coordinator(t.slot.seq, t.slot.view());
         if (next.equals(t.node.me)) {
             return;
         }
@@ -348,41 +303,9 @@ final class SlotProtocol {
         }
     }
 
-    void onCertificateReply(Verified v, long nowMs, Out out) {
-        CertificateReply reply = v.body().getCertificateReply();
-        boolean progress = false;
-        for (Certificate c : reply.getCertificatesList()) {
-            if (c.getSeq() <= t.state.seq()) {
-                continue;
-            }
-            List<Envelope> votes = CatchUp.checkCertificate(t.state, c, t.node::verify);
-            if (votes == null) {
-                t.drop(out, v, "certificate for seq " + c.getSeq() + " does not prove its slot");
-                break;
-            }
-            committer.commit(c.getTx(), ByteString.copyFrom(Sha256.hash(c.getTx().toByteArray())), votes, nowMs, out);
-            progress = true;
-        }
-        if (reply.hasPrepare()) {
-            VerifyResult r = t.node.verify(reply.getPrepare());
-            if (r instanceof Verified p && p.kind() == Body.KindCase.PREPARE) {
-                onPrepare(p, nowMs, out);
-            }
-        }
-        if (progress) {
-            t.catchUp.forgetQuery(v.sender());
-        }
-        if (reply.getLastSeq() > t.state.seq()) {
-            committer.query(v.sender(), nowMs, out);
-        }
-    }
-
-    void onNack(Verified v, Out out) {
+    void onNack(Verified v, TableGate.Sorted s, Out out) {
+        gateGuaranteed(s, v);
         Nack n = v.body().getNack();
-        if (!t.state.isActive(v.sender())) {
-            t.drop(out, v, "nack from someone not seated");
-            return;
-        }
         out.emit(new Event.NackReceived(t.state.id(), v.sender(), n.getSeq(), n.getView(),
                 n.getReason().name() + ": " + n.getDetail()));
     }
@@ -391,5 +314,12 @@ final class SlotProtocol {
         String d = detail.length() > 200 ? detail.substring(0, 200) : detail;
         out.send(coordinator, t.node.sign(Body.newBuilder().setNack(Nack.newBuilder().setTableId(t.state.id().bytes())
                 .setSeq(t.slot.seq).setView(view).setReason(reason).setDetail(d)).build()));
+    }
+
+    /** What every handler here may rely on: the gate sorted the message as CURRENT, from a seated player. */
+    private void gateGuaranteed(TableGate.Sorted s, Verified v) {
+        Safety.check(s.is(TableGate.Verdict.CURRENT) && s.index() >= 0
+                && t.state.active().get(s.index()).equals(v.sender()), "the gate sorts before handlers",
+                () -> v + " reached a handler as " + s);
     }
 }

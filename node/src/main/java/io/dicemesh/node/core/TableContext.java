@@ -1,21 +1,18 @@
 package io.dicemesh.node.core;
 
 import io.dicemesh.crypto.Verified;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The state one table's protocol parts share at one node: the committed model, the open slot, the dice round, the
- * intent pool, this node's own intents, evidence, catch-up bookkeeping and messages kept for later slots. The
- * parts ({@link IntentDesk}, {@link DiceDesk}, {@link SlotProtocol}, {@link Proposer}, {@link Committer}) each own
- * one job over it; {@link TableEngine} dispatches to them. Single-threaded like the rest of the core.
+ * intent pool, this node's own intents, evidence, catch-up bookkeeping and messages kept for later. The parts
+ * ({@link TableGate}, {@link IntentDesk}, {@link DiceDesk}, {@link SlotProtocol}, {@link Proposer},
+ * {@link Committer}) each own one job over it; {@link TableEngine} dispatches to them. Single-threaded like the
+ * rest of the core.
  */
 final class TableContext {
-    /** Messages for slots beyond the next one kept until their slot opens. */
-    static final int FUTURE_MAX = 4 * io.dicemesh.protocol.WireLimits.PLAYERS_PER_TABLE_MAX;
-    /** Longest view timeout, however many views a slot has gone through. */
-    static final long VIEW_TIMEOUT_MAX_MS = 60_000;
-    /** Doublings of the view timeout before it stays at its maximum. */
+    /** The view timeout doubles per view change of a slot, but never beyond this. */
+    static final long VIEW_TIMEOUT_CEILING_MS = 60_000;
+    /** Doublings of the view timeout before it stays at its ceiling. */
     static final int VIEW_BACKOFF_DOUBLINGS_MAX = 6;
 
     final EngineContext node;
@@ -25,9 +22,14 @@ final class TableContext {
     final OwnIntents own = new OwnIntents();
     final EvidenceLog evidence;
     final CatchUp catchUp;
-    final List<Verified> future = new ArrayList<>();
+    final Deferred deferred = new Deferred();
     DiceRound dice;
     Slot slot;
+    /**
+     * Set when a certificate fixed a tx this node finds invalid: the players who signed it lied together, and this
+     * node stops at its last committed slot with the evidence (DESIGN section 5) rather than adopt their tx.
+     */
+    String haltedBecause;
 
     TableContext(EngineContext node, TableModel state) {
         this.node = node;
@@ -36,26 +38,26 @@ final class TableContext {
         this.evidence = new EvidenceLog(state.id());
         this.catchUp = new CatchUp(state.id(), node.ledger, node.config.recentCertificatesMax());
         this.dice = new DiceRound(state.rollNo());
-        this.slot = new Slot(state.seq() + 1, state.active().size());
+        this.slot = newSlot();
     }
 
-    /** Keeps a message for later (bounded): a slot or dice round this node has not reached yet. */
-    void defer(Verified v) {
-        if (future.size() < FUTURE_MAX) {
-            future.add(v);
-        }
+    Slot newSlot() {
+        return new Slot(state.seq() + 1, state.active().size(), node.safety);
     }
 
-    void markTraffic(long nowMs) {
-        slot.sawTraffic = true;
-        if (slot.startedMs < 0) {
-            slot.startedMs = nowMs;
-        }
+    /** Keeps a message of a seated player for later (bounded per sender); false when its share is full. */
+    boolean defer(Verified v) {
+        return deferred.keep(v, Math.max(1, state.active().size()));
+    }
+
+    /** The slot is under way here: its first traffic, or work this node holds for it. */
+    void startSlot(long nowMs) {
+        slot.start(nowMs, viewTimeoutMs(slot.view()));
     }
 
     long viewTimeoutMs(int view) {
         long base = Math.max(1, state.wireRules().getViewTimeoutMs());
-        return Math.min(VIEW_TIMEOUT_MAX_MS, base << Math.min(view, VIEW_BACKOFF_DOUBLINGS_MAX));
+        return Math.min(VIEW_TIMEOUT_CEILING_MS, base << Math.min(view, VIEW_BACKOFF_DOUBLINGS_MAX));
     }
 
     long diceTimeoutMs() {

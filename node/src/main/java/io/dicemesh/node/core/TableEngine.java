@@ -2,26 +2,33 @@ package io.dicemesh.node.core;
 
 import com.google.protobuf.ByteString;
 import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.Sha256;
 import io.dicemesh.crypto.Verified;
+import io.dicemesh.crypto.VerifyResult;
+import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.Evidence;
 import io.dicemesh.protocol.Intent;
 import io.dicemesh.protocol.IntentBatch;
+import io.dicemesh.protocol.LockRecord;
 import io.dicemesh.protocol.Prepare;
 import io.dicemesh.protocol.Proposal;
 import io.dicemesh.protocol.Status;
 import io.dicemesh.protocol.TableState;
+import io.dicemesh.protocol.Vote;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One table at one node: the rotating-coordinator atomic commit (DESIGN section 5), the gossip of intents and
- * dice, and this node's client requests for the table. Dispatches each input to the part that owns it
- * ({@link IntentDesk}, {@link DiceDesk}, {@link SlotProtocol}, {@link Proposer}, {@link Committer}, all over one
- * {@link TableContext}) and keeps the table's single timer. Single-threaded and deterministic; all effects go to
- * the {@link Out} it is handed.
+ * dice, and this node's client requests for the table. Every message passes the table's {@link TableGate} first;
+ * then it goes to the part that owns it ({@link IntentDesk}, {@link DiceDesk}, {@link SlotProtocol},
+ * {@link Proposer}, {@link Committer}, all over one {@link TableContext}). Keeps the table's single timer.
+ * Single-threaded and deterministic; all effects go to the {@link Out} it is handed.
  */
 final class TableEngine {
     private final TableContext t;
+    private final TableGate gate;
     private final IntentDesk intents;
     private final DiceDesk diceDesk;
     private final Committer committer;
@@ -32,47 +39,36 @@ final class TableEngine {
 
     TableEngine(EngineContext ctx, TableModel state) {
         this.t = new TableContext(ctx, state);
+        this.gate = new TableGate(t);
         this.intents = new IntentDesk(t);
         this.diceDesk = new DiceDesk(t, intents);
         this.committer = new Committer(t, intents, diceDesk);
         this.protocol = new SlotProtocol(t, committer);
         this.proposer = new Proposer(t, protocol, committer);
-        this.committer.setRedispatch(this::onMessage);
+        this.committer.setRedispatch(this::dispatch);
         this.timerKey = "table/" + state.id().hex();
     }
 
-    /** Re-installs what this node persisted about its open slot and its own batches (after a restart). */
-    void restore(Envelope lockRecordPrepare, Envelope lockVote, Envelope status, List<Envelope> ownBatches) {
-        if (lockRecordPrepare != null && lockVote != null) {
-            Verified prepare = (Verified) t.node.verify(lockRecordPrepare);
-            Prepare p = prepare.body().getPrepare();
-            Proposal prop = ((Verified) t.node.verify(p.getProposal())).body().getProposal();
-            if (prop.getSeq() == t.slot.seq) {
-                t.slot.lock = new Lock(prop.getSeq(), prop.getView(), prop.getTxHash(), p.getTx(), lockRecordPrepare,
-                        p.getProposal(), lockVote);
-                t.slot.votedViews.add(prop.getView());
-                t.slot.view = Math.max(t.slot.view, prop.getView());
-                t.slot.proposals.put(prop.getView(), p.getProposal());
-                t.slot.rememberTx(prop.getTxHash(), p.getTx(), lockRecordPrepare);
-                if (prepare.sender().equals(t.node.me)) {
-                    t.slot.proposedViews.add(prop.getView());
-                }
-                t.slot.recordVote(t.myIndex(), prop.getTxHash(), lockVote);
-                t.slot.sawTraffic = true;
+    /**
+     * Re-installs what this node persisted about its open slot and its own batches (after a restart). These are
+     * this node's own records: one that does not check out is a corrupt ledger, and the node refuses to start.
+     */
+    void restore(LockRecord lockRecord, Envelope status, List<Envelope> ownBatches) {
+        if (lockRecord != null) {
+            Lock lock = storedLock(lockRecord);
+            if (lock.seq() == t.slot.seq) {
+                t.slot.restoreLock(lock, t.myIndex());
             }
         }
         if (status != null) {
-            Verified v = (Verified) t.node.verify(status);
+            Verified v = own(status, Body.KindCase.STATUS);
             Status s = v.body().getStatus();
             if (s.getSeq() == t.slot.seq) {
-                t.slot.view = Math.max(t.slot.view, s.getView());
-                t.slot.myStatus = status;
-                t.slot.recordStatus(t.myIndex(), s.getView(), status);
-                t.slot.sawTraffic = true;
+                t.slot.restoreStatus(s.getView(), status, t.myIndex());
             }
         }
         for (Envelope b : ownBatches) {
-            IntentBatch batch = ((Verified) t.node.verify(b)).body().getIntentBatch();
+            IntentBatch batch = own(b, Body.KindCase.INTENT_BATCH).body().getIntentBatch();
             if (batch.getBatchNo() > t.state.lastBatchNo(t.mySeat())) {
                 t.own.pending.put(batch.getBatchNo(), b);
                 t.pool.add(t.mySeat(), batch.getBatchNo(), t.state.lastBatchNo(t.mySeat()), b);
@@ -80,8 +76,37 @@ final class TableEngine {
         }
     }
 
-    void restoreEvidence(List<io.dicemesh.protocol.Evidence> stored) {
+    /** The lock record as synced before the vote left: this node's vote on the Prepare's proposal and tx. */
+    private Lock storedLock(LockRecord record) {
+        Verified prepare = own(record.getPrepare(), Body.KindCase.PREPARE);
+        Prepare p = prepare.body().getPrepare();
+        Proposal prop = ((Verified) t.node.verify(p.getProposal())).body().getProposal();
+        Vote vote = own(record.getVote(), Body.KindCase.VOTE).body().getVote();
+        ByteString txHash = ByteString.copyFrom(Sha256.hash(p.getTx().toByteArray()));
+        Safety.check(vote.getSeq() == prop.getSeq() && vote.getView() == prop.getView()
+                && vote.getTxHash().equals(prop.getTxHash()) && txHash.equals(prop.getTxHash())
+                && ((Verified) t.node.verify(record.getVote())).sender().equals(t.node.me),
+                "a restored lock is the stored one", () -> "the lock record of table " + t.state.id() + " seq "
+                        + prop.getSeq() + " does not hold this node's vote on its Prepare");
+        return new Lock(prop.getSeq(), prop.getView(), prop.getTxHash(), p.getTx(), record.getPrepare(),
+                p.getProposal(), record.getVote());
+    }
+
+    private Verified own(Envelope stored, Body.KindCase kind) {
+        VerifyResult r = t.node.verify(stored);
+        if (!(r instanceof Verified v) || v.kind() != kind) {
+            throw new IllegalStateException("the ledger holds a " + kind + " record of table " + t.state.id()
+                    + " that does not verify: " + r);
+        }
+        return v;
+    }
+
+    void restoreEvidence(List<Evidence> stored) {
         t.evidence.restore(stored);
+        Evidence halted = t.evidence.haltedAt(t.state.seq() + 1);
+        if (halted != null) {
+            t.haltedBecause = halted.getDetail() + " (seq " + halted.getSeq() + ")";
+        }
     }
 
     /** After a restart: repeat what peers may have missed and ask them for slots this node lacks. */
@@ -98,24 +123,24 @@ final class TableEngine {
      * peer coordinates; then asks each for certificates this node lacks. All of it is idempotent at the receiver.
      */
     void greet(List<NodeId> peers, long nowMs, Out out) {
-        if (!t.isSeated()) {
+        if (!t.isSeated() || t.haltedBecause != null) {
             return;
         }
         Slot slot = t.slot;
-        NodeId coordinator = t.state.coordinator(slot.seq, slot.view);
+        NodeId coordinator = t.state.coordinator(slot.seq, slot.view());
         Map<NodeId, Envelope> heldDice = t.dice.held(t.state.awaitingReveals());
         for (NodeId peer : peers) {
             if (peer.equals(t.node.me) || !t.state.isActive(peer)) {
                 continue;
             }
-            if (!slot.committed && slot.lock != null) {
-                if (slot.lock.view() == slot.view && coordinator.equals(t.node.me)) {
-                    out.send(peer, slot.lock.prepare());
+            if (!slot.isCommitted() && slot.lock() != null) {
+                if (slot.lock().view() == slot.view() && coordinator.equals(t.node.me)) {
+                    out.send(peer, slot.lock().prepare());
                 }
-                out.send(peer, slot.lock.vote());
+                out.send(peer, slot.lock().vote());
             }
-            if (!slot.committed && slot.myStatus != null) {
-                out.send(peer, slot.myStatus);
+            if (!slot.isCommitted() && slot.myStatus() != null) {
+                out.send(peer, slot.myStatus());
             }
             for (Envelope b : t.own.pending.values()) {
                 out.send(peer, b);
@@ -131,34 +156,71 @@ final class TableEngine {
     }
 
     void onMessage(Verified v, NodeId from, long nowMs, Out out) {
-        t.node.remember(v);
+        dispatch(v, from, nowMs, out);
+        afterInput(nowMs, out);
+    }
+
+    /** Sorts a message with the gate, then hands it to the part that owns it (or keeps it, or helps its sender). */
+    private void dispatch(Verified v, NodeId from, long nowMs, Out out) {
+        TableGate.Sorted s = gate.sort(v);
+        switch (s.verdict()) {
+            case JUNK -> t.drop(out, v, s.reason());
+            case PAST -> {
+                if (isSlotMessage(v)) {
+                    committer.helpBehind(v.sender(), s.seq(), nowMs, out);
+                }
+            }
+            case FUTURE -> {
+                if (committer.defer(v)) {
+                    t.node.remember(v);
+                } else {
+                    t.drop(out, v, "no room left for its sender's messages for later");
+                }
+                if (isSlotMessage(v)) {
+                    committer.query(v.sender(), nowMs, out);
+                }
+            }
+            case AHEAD -> committer.query(v.sender(), nowMs, out);
+            case CURRENT -> {
+                t.node.remember(v);
+                handle(v, s, nowMs, out);
+            }
+        }
+    }
+
+    private void handle(Verified v, TableGate.Sorted s, long nowMs, Out out) {
         switch (v.kind()) {
             case INTENT_BATCH -> intents.onIntentBatch(v, out);
             case DICE_COMMITMENT -> diceDesk.onCommitment(v, nowMs, out);
             case DICE_REVEAL -> diceDesk.onReveal(v, out);
-            case PREPARE -> protocol.onPrepare(v, nowMs, out);
-            case VOTE -> protocol.onVote(v, nowMs, out);
-            case STATUS -> protocol.onStatus(v, nowMs, out);
-            case NACK -> protocol.onNack(v, out);
+            case PREPARE -> protocol.onPrepare(v, s, nowMs, out);
+            case VOTE -> protocol.onVote(v, s, nowMs, out);
+            case STATUS -> protocol.onStatus(v, s, nowMs, out);
+            case NACK -> protocol.onNack(v, s, out);
             case CERTIFICATE_QUERY -> committer.onCertificateQuery(v, nowMs, out);
-            case CERTIFICATE_REPLY -> protocol.onCertificateReply(v, nowMs, out);
-            default -> t.drop(out, v, "not a table message");
+            case CERTIFICATE_REPLY -> committer.onCertificateReply(v, nowMs, out);
+            default -> throw new IllegalStateException("the gate let a " + v.kind() + " through");
         }
-        afterInput(nowMs, out);
+    }
+
+    private static boolean isSlotMessage(Verified v) {
+        return v.kind() == Body.KindCase.PREPARE || v.kind() == Body.KindCase.VOTE
+                || v.kind() == Body.KindCase.STATUS;
     }
 
     void onTick(long nowMs, Out out) {
-        if (t.isSeated() && !t.slot.committed && t.slot.nudgeAtMs >= 0 && nowMs >= t.slot.nudgeAtMs) {
-            t.slot.nudgeAtMs = -1;
-            protocol.nudge(out);
+        if (t.isSeated() && t.haltedBecause == null) {
+            if (t.slot.nudgeFires(nowMs)) {
+                protocol.nudge(out);
+            }
+            if (t.slot.deadlineFires(nowMs)) {
+                protocol.onDeadline(nowMs, out);
+            }
+            if (t.dice.resend.fire(nowMs)) {
+                diceDesk.resendMyDice(nowMs, out);
+            }
         }
-        if (t.isSeated() && !t.slot.committed && t.slot.deadlineMs >= 0 && nowMs >= t.slot.deadlineMs) {
-            protocol.moveToView(t.slot.view + 1, nowMs, "timeout", out);
-        }
-        if (t.isSeated() && t.dice.resendAtMs >= 0 && nowMs >= t.dice.resendAtMs) {
-            diceDesk.resendMyDice(nowMs, out);
-        }
-        if (t.own.flushAtMs >= 0 && nowMs >= t.own.flushAtMs) {
+        if (t.own.flush.fire(nowMs)) {
             intents.flushOwn(nowMs, out);
         }
         diceDesk.reportWithheldDice(nowMs, out);
@@ -166,6 +228,11 @@ final class TableEngine {
     }
 
     void onCommand(long requestId, ClientRequest request, long nowMs, Out out) {
+        if (t.haltedBecause != null && !(request instanceof ClientRequest.ShowTable)) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.CLOSED, "table " + t.state.id()
+                    + " is halted: " + t.haltedBecause));
+            return;
+        }
         if (request instanceof ClientRequest.PlaceBet p) {
             intents.queueIntent(requestId, Intent.newBuilder().setPlaceBet(io.dicemesh.protocol.PlaceBet.newBuilder()
                     .setType(GameProtos.wire(p.kind())).setAmount(p.amount()).setNumber(p.number())
@@ -173,9 +240,9 @@ final class TableEngine {
         } else if (request instanceof ClientRequest.TakeDown d) {
             intents.queueIntent(requestId, Intent.newBuilder().setTakeDown(io.dicemesh.protocol.TakeDown.newBuilder()
                     .setBetId(d.betId())).build(), nowMs, out);
-        } else if (request instanceof ClientRequest.Transfer t) {
+        } else if (request instanceof ClientRequest.Transfer tr) {
             intents.queueIntent(requestId, Intent.newBuilder().setTransfer(io.dicemesh.protocol.Transfer.newBuilder()
-                    .setTo(t.to().byteString()).setAmount(t.amount())).build(), nowMs, out);
+                    .setTo(tr.to().byteString()).setAmount(tr.amount())).build(), nowMs, out);
         } else if (request instanceof ClientRequest.Leave) {
             intents.queueIntent(requestId, Intent.newBuilder().setLeave(io.dicemesh.protocol.Leave.getDefaultInstance())
                     .build(), nowMs, out);
@@ -190,9 +257,14 @@ final class TableEngine {
     }
 
     private void afterInput(long nowMs, Out out) {
-        proposer.maybePropose(nowMs, out);
-        if (t.isSeated() && !t.slot.committed && t.slot.deadlineMs < 0 && interested()) {
-            protocol.armDeadline(nowMs);
+        if (t.haltedBecause == null) {
+            proposer.maybePropose(nowMs, out);
+            if (t.isSeated() && t.slot.isIdle() && hasWork()) {
+                t.startSlot(nowMs);
+            }
+            if (t.isSeated() && t.slot.isOpen() && !t.slot.deadlineArmed()) {
+                t.slot.armDeadline(nowMs, t.viewTimeoutMs(t.slot.view())); // after a restart
+            }
         }
         long wake = nextWakeMs();
         if (wake >= 0 && (wake != lastWakeMs || lastWakeMs <= nowMs)) {
@@ -201,11 +273,8 @@ final class TableEngine {
         }
     }
 
-    /** True when this node expects the open slot to commit: it has seen the slot start or holds work for it. */
-    private boolean interested() {
-        if (t.slot.sawTraffic) {
-            return true;
-        }
+    /** True when this node holds work the open slot should carry. */
+    private boolean hasWork() {
         List<NodeId> active = t.state.active();
         if (t.state.awaitingReveals()) {
             return t.dice.revealsInOrder(active) != null; // intents wait until the roll is done
@@ -214,26 +283,18 @@ final class TableEngine {
     }
 
     private long nextWakeMs() {
-        long wake = -1;
-        wake = earliest(wake, t.slot.committed ? -1 : t.slot.deadlineMs);
-        wake = earliest(wake, t.slot.committed ? -1 : t.slot.nudgeAtMs);
-        wake = earliest(wake, t.dice.resendAtMs);
-        wake = earliest(wake, t.own.flushAtMs);
+        long wake = t.slot.earliestWake(-1);
+        wake = t.dice.resend.earliest(wake);
+        wake = t.own.flush.earliest(wake);
         long since = t.state.awaitingReveals() ? t.dice.revealsSinceMs : t.dice.commitmentsSinceMs;
         List<NodeId> missing = t.state.awaitingReveals() ? t.dice.missingReveals(t.state.active())
                 : t.dice.wanted() ? t.dice.missingCommitments(t.state.active()) : List.of();
         // Only while someone missing is not reported yet: past the dice timeout, this wake would lie in the past.
         if (since >= 0 && !t.dice.reportedWithheld.containsAll(missing)) {
-            wake = earliest(wake, since + t.diceTimeoutMs());
+            long at = since + t.diceTimeoutMs();
+            wake = wake < 0 ? at : Math.min(wake, at);
         }
         return wake;
-    }
-
-    private static long earliest(long a, long b) {
-        if (a < 0) {
-            return b;
-        }
-        return b < 0 ? a : Math.min(a, b);
     }
 
     TableId id() {
@@ -248,45 +309,72 @@ final class TableEngine {
         return t.state.toProto();
     }
 
-    List<io.dicemesh.protocol.Evidence> evidence() {
+    List<Evidence> evidence() {
         return t.evidence.recent();
     }
 
     int currentView() {
-        return t.slot.view;
+        return t.slot.view();
     }
 
     ByteString lockedTxHash() {
-        return t.slot.lock == null ? null : t.slot.lock.txHash();
+        return t.slot.lock() == null ? null : t.slot.lock().txHash();
+    }
+
+    /** Why this node halted the table (a certificate for a tx it refuses), or null. */
+    String haltedBecause() {
+        return t.haltedBecause;
     }
 
     /** The protocol's internal state in one line, for diagnosing a stalled table. */
     String debugState() {
-        return "seq=" + t.state.seq() + " t.slot=" + t.slot.seq + " view=" + t.slot.view + " deadline=" + t.slot.deadlineMs
-                + " nudge=" + t.slot.nudgeAtMs + " traffic=" + t.slot.sawTraffic + " committed=" + t.slot.committed
-                + " lock=" + (t.slot.lock == null ? "none" : "v" + t.slot.lock.view()) + " votes=" + t.slot.votesByHash.size()
-                + " statusViews=" + t.slot.statuses.keySet() + " t.pool=" + t.pool.size() + " eligible="
-                + t.pool.hasEligible(t.state) + " ownPending=" + t.own.pending.keySet() + " queue=" + t.own.queue.size()
-                + " roll=" + t.state.rollNo() + " awaitingReveals=" + t.state.awaitingReveals() + " commitments="
-                + t.dice.commitments.size() + " reveals=" + t.dice.reveals.size() + " mySent=" + t.dice.myCommitmentSent
-                + "/" + t.dice.myRevealSent + " diceResend=" + t.dice.resendAtMs + " t.future=" + t.future.size()
-                + " lastBatch=" + (t.mySeat() >= 0 ? t.state.lastBatchNo(t.mySeat()) : -1) + " wake=" + lastWakeMs;
+        return "seq=" + t.state.seq() + " " + t.slot.describe() + " pool=" + t.pool.size() + " eligible="
+                + t.pool.hasEligible(t.state) + " ownPending=" + t.own.pending.keySet() + " queue="
+                + t.own.queue.size() + " roll=" + t.state.rollNo() + " awaitingReveals=" + t.state.awaitingReveals()
+                + " commitments=" + t.dice.commitments.size() + " reveals=" + t.dice.reveals.size() + " mySent="
+                + t.dice.myCommitmentSent + "/" + t.dice.myRevealSent + " " + t.dice.resend + " deferred="
+                + t.deferred.size() + " lastBatch=" + (t.mySeat() >= 0 ? t.state.lastBatchNo(t.mySeat()) : -1)
+                + " wake=" + lastWakeMs + (t.haltedBecause == null ? "" : " halted: " + t.haltedBecause);
     }
 
     /** True while this node has work at the table that has not committed (a slot it joined, or own intents). */
     boolean inFlight() {
-        return t.isSeated() && ((t.slot.sawTraffic && !t.slot.committed) || !t.own.pending.isEmpty() || !t.own.queue.isEmpty()
-                || (t.state.awaitingReveals() && t.dice.myRevealSent));
+        return t.isSeated() && t.haltedBecause == null && (t.slot.isOpen() || !t.own.pending.isEmpty()
+                || !t.own.queue.isEmpty() || (t.state.awaitingReveals() && t.dice.myRevealSent));
     }
 
     /** True when a slot is open with a lock but no certificate yet: the outcome is fixed but not known here. */
     boolean inDoubt() {
-        return t.slot.lock != null && !t.slot.committed;
+        return t.slot.lock() != null && !t.slot.isCommitted();
+    }
+
+    /**
+     * Bytes this table holds for messages from peers: the open slot, the intent pool, dice, messages kept for
+     * later, recent certificates and evidence. (This node's own unsent batches are its client's, bounded by
+     * {@link EngineConfig#ownBatchesMax}.)
+     */
+    long heldBytes() {
+        return t.slot.heldBytes() + t.pool.heldBytes() + t.dice.heldBytes() + t.deferred.bytes()
+                + t.catchUp.heldBytes() + t.evidence.heldBytes();
+    }
+
+    /** The most {@link #heldBytes} can be at a table of {@code players}: the bounds of its parts added up. */
+    static long heldBytesMax(int players) {
+        long dice = 2L * players * (io.dicemesh.protocol.WireLimits.SMALL_MESSAGE_BYTES_MAX + 128L);
+        return Slot.heldBytesMax(players) + players * IntentPool.BYTES_PER_PLAYER_MAX + dice + Deferred.BYTES_MAX
+                + CatchUp.RECENT_BYTES_MAX + io.dicemesh.protocol.WireLimits.FRAME_BYTES_MAX
+                + EvidenceLog.RECENT_BYTES_MAX;
+    }
+
+    /** Messages kept for later slots or dice rounds (tests). */
+    int deferredForTest() {
+        return t.deferred.size();
     }
 
     ClientResult.TableSummary summary() {
         int seat = t.mySeat();
-        String status = t.state.closed() ? "closed" : t.isSeated() ? "active" : "left";
+        String status = t.haltedBecause != null ? "halted" : t.state.closed() ? "closed"
+                : t.isSeated() ? "active" : "left";
         return new ClientResult.TableSummary(t.state.id(), status, t.state.seats(), t.state.seq(), t.state.rollNo(),
                 t.state.game().point(), seat >= 0 ? t.state.game().stack(seat) : 0, t.state.seats().size());
     }

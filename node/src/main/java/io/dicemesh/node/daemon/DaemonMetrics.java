@@ -26,6 +26,7 @@ public final class DaemonMetrics {
     private final AtomicLong stalledTables = new AtomicLong();
     private final AtomicLong slotsInDoubt = new AtomicLong();
     private final AtomicLong tables = new AtomicLong();
+    private final AtomicLong engineHeldBytes = new AtomicLong();
 
     public DaemonMetrics(Supplier<TransportStats> transport, Supplier<Integer> connectedPeers,
             Supplier<Integer> inbox) {
@@ -42,6 +43,9 @@ public final class DaemonMetrics {
                 .register(registry);
         Gauge.builder("dicemesh.slots.in.doubt", slotsInDoubt, AtomicLong::get)
                 .description("open slots this node voted on but holds no certificate for").register(registry);
+        Gauge.builder("dicemesh.engine.held.bytes", engineHeldBytes, AtomicLong::get)
+                .description("bytes the engine holds for peers' messages (bounded by the core's budget)")
+                .register(registry);
         Gauge.builder("dicemesh.tables", tables, AtomicLong::get).description("tables this node holds")
                 .register(registry);
         Gauge.builder("dicemesh.peers.connected", connectedPeers, Supplier::get)
@@ -80,6 +84,10 @@ public final class DaemonMetrics {
         } else if (event instanceof Event.Dropped d) {
             registry.counter("dicemesh.messages.dropped.by.engine", "kind", d.kind().toLowerCase(Locale.ROOT))
                     .increment();
+        } else if (event instanceof Event.Unsendable) {
+            registry.counter("dicemesh.messages.unsendable").increment();
+        } else if (event instanceof Event.TableHalted) {
+            registry.counter("dicemesh.tables.halted").increment();
         }
     }
 
@@ -88,7 +96,8 @@ public final class DaemonMetrics {
         registry.counter("dicemesh.ledger.syncs", "sync", Boolean.toString(synced)).increment();
     }
 
-    public void tableGauges(int tableCount, int stalled, int inDoubt) {
+    public void tableGauges(int tableCount, int stalled, int inDoubt, long heldBytes) {
+        engineHeldBytes.set(heldBytes);
         tables.set(tableCount);
         stalledTables.set(stalled);
         slotsInDoubt.set(inDoubt);

@@ -15,10 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -26,13 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives one {@link NodeEngine} on one thread: messages from the transport, client commands and timers go in
- * through a bounded inbox; each cycle handles up to {@value #DRAIN_MAX} inputs, writes all their Persist batches
- * as one write (synced if any asked for it: group commit), and only then carries out their Sends, Replies and
- * Events (the write-ahead rule). The engine itself never sees a lock, a clock or a thread.
+ * through a {@link FairInbox} (bounded in bytes, a share per peer, served in turn); each cycle handles up to
+ * {@value #DRAIN_MAX} inputs, writes all their Persist batches as one write (synced if any asked for it: group
+ * commit), and only then carries out their Sends, Replies and Events (the write-ahead rule). The engine itself
+ * never sees a lock, a clock or a thread.
  */
 public final class EngineLoop {
-    /** Inputs waiting at most; past this, messages are dropped (the sender resends) and commands are refused. */
-    public static final int INBOX_MAX = 65_536;
     /** Inputs handled per cycle, and so per synced write at most. */
     public static final int DRAIN_MAX = 256;
 
@@ -89,7 +85,7 @@ public final class EngineLoop {
     private final KvStore store;
     private final Outbound outbound;
     private final Clock clock;
-    private final BlockingQueue<Task> inbox = new ArrayBlockingQueue<>(INBOX_MAX);
+    private final FairInbox<Task> inbox = new FairInbox<>();
     private final Map<String, Long> timers = new HashMap<>();
     private final Map<Long, CompletableFuture<ClientResult>> waiting = new HashMap<>();
     private final Thread thread;
@@ -112,9 +108,13 @@ public final class EngineLoop {
         thread.start();
     }
 
-    /** From any thread: a verified message for the engine. False (and counted) when the inbox is full. */
+    /**
+     * From any thread: a verified message for the engine from the peer whose channel delivered it. False (and
+     * counted) when that peer's share of the inbox is full; the sender resends what matters.
+     */
     public boolean deliver(NodeId from, Verified message) {
-        boolean ok = running && inbox.offer(new Message(from, message));
+        boolean ok = running && inbox.offerPeer(from, new Message(from, message),
+                2L * message.envelope().getSerializedSize() + 256);
         if (!ok) {
             droppedMessages.incrementAndGet();
         }
@@ -123,7 +123,7 @@ public final class EngineLoop {
 
     /** From any thread: a link to {@code peer} came up, so the engine repeats what the peer may have missed. */
     public void peerConnected(NodeId peer) {
-        if (!running || !inbox.offer(new PeerUp(peer))) {
+        if (!running || !inbox.offerLocal(new PeerUp(peer))) {
             droppedMessages.incrementAndGet(); // the slot timers repeat the same work later
         }
     }
@@ -131,7 +131,7 @@ public final class EngineLoop {
     /** From any thread: a client command; completes when the engine answers (possibly after a commit). */
     public CompletableFuture<ClientResult> submit(ClientRequest request) {
         CompletableFuture<ClientResult> reply = new CompletableFuture<>();
-        if (!running || !inbox.offer(new Command(request, reply))) {
+        if (!running || !inbox.offerLocal(new Command(request, reply))) {
             reply.complete(new ClientResult.Failed(ClientResult.Code.BUSY,
                     running ? "the node is overloaded; try again" : "the node is shutting down"));
         }
@@ -141,7 +141,7 @@ public final class EngineLoop {
     /** From any thread: reads engine state on the engine thread (engine state is never shared). */
     public <T> CompletableFuture<T> read(Function<NodeEngine, T> read) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        if (!running || !inbox.offer(new Read<>(read, result))) {
+        if (!running || !inbox.offerLocal(new Read<>(read, result))) {
             result.completeExceptionally(new IllegalStateException(running ? "the node is overloaded"
                     : "the node is shutting down"));
         }
@@ -174,11 +174,7 @@ public final class EngineLoop {
             while (running) {
                 effects.clear();
                 batch.clear();
-                Task first = inbox.poll(waitMs(), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    inbox.drainTo(batch, DRAIN_MAX - 1);
-                }
+                inbox.drainTo(batch, DRAIN_MAX, waitMs());
                 for (Task task : batch) {
                     handle(task, effects);
                 }
@@ -199,7 +195,9 @@ public final class EngineLoop {
                 w.complete(new ClientResult.Failed(ClientResult.Code.BUSY, "the node stopped before answering"));
             }
             waiting.clear();
-            for (Task t : inbox) {
+            List<Task> left = new ArrayList<>();
+            inbox.drainAll(left);
+            for (Task t : left) {
                 if (t instanceof Command c) {
                     c.reply().complete(new ClientResult.Failed(ClientResult.Code.BUSY, "the node stopped"));
                 } else if (t instanceof Read<?> r) {
@@ -284,7 +282,7 @@ public final class EngineLoop {
     /** Stops after the inputs already queued; waits at most {@code timeoutMs}. */
     public void stop(long timeoutMs) throws InterruptedException {
         if (thread.isAlive()) {
-            if (!inbox.offer(new Stop())) {
+            if (!inbox.offerLocal(new Stop())) {
                 running = false;
             }
             thread.join(timeoutMs);

@@ -78,6 +78,7 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
     private final Deque<Event> recentEvents = new ArrayDeque<>();
     private volatile State state = State.NEW;
     private volatile List<String> notReady = List.of("starting");
+    private volatile boolean warnedTooManyPeers;
 
     private NodeDaemon(DataDir dataDir, DaemonConfig config, Identity identity, RocksKvStore store) {
         this.dataDir = dataDir;
@@ -185,12 +186,13 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
     /** Keeps connections to every table peer and refreshes the table gauges and readiness. */
     private void housekeeping() {
         try {
-            record View(Set<NodeId> peers, int tables, List<TableId> stalled, int inDoubt) {
+            record View(Set<NodeId> peers, int tables, List<TableId> stalled, int inDoubt, long heldBytes,
+                    List<TableId> halted) {
             }
-            View v = loop.read(e -> new View(e.tablePeers(), e.tableIds().size(), e.stalledTables(), e.slotsInDoubt()))
-                    .get(5, TimeUnit.SECONDS);
-            transport.wantPeers(v.peers());
-            metrics.tableGauges(v.tables(), v.stalled().size(), v.inDoubt());
+            View v = loop.read(e -> new View(e.tablePeers(), e.tableIds().size(), e.stalledTables(), e.slotsInDoubt(),
+                    e.heldBytes(), e.haltedTables())).get(5, TimeUnit.SECONDS);
+            transport.wantPeers(peersToDial(v.peers()));
+            metrics.tableGauges(v.tables(), v.stalled().size(), v.inDoubt(), v.heldBytes());
             List<String> reasons = new ArrayList<>();
             Set<NodeId> connected = transport.connectedPeers();
             for (NodeId p : v.peers()) {
@@ -201,6 +203,9 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
             for (TableId t : v.stalled()) {
                 reasons.add("table " + t.shortHex() + " stalled");
             }
+            for (TableId t : v.halted()) {
+                reasons.add("table " + t.shortHex() + " halted: its players certified a tx this node refuses");
+            }
             if (!loop.isRunning()) {
                 reasons.add("engine stopped");
             }
@@ -208,6 +213,29 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         } catch (Exception e) {
             notReady = List.of("engine not answering: " + e.getMessage());
         }
+    }
+
+    /**
+     * The table peers to keep connected, at most as many as the transport allows (a node seated at very many
+     * tables keeps the first ones in id order and says so), so that dialing never stops.
+     */
+    private Set<NodeId> peersToDial(Set<NodeId> wanted) {
+        int max = transport.config().connectionsMax();
+        if (wanted.size() <= max) {
+            return wanted;
+        }
+        if (!warnedTooManyPeers) {
+            warnedTooManyPeers = true;
+            LOG.warn("this node shares tables with {} peers; it keeps connections to {} of them", wanted.size(), max);
+        }
+        Set<NodeId> out = new java.util.TreeSet<>();
+        for (NodeId p : wanted) {
+            if (out.size() == max) {
+                break;
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     private void onEvent(Event event) {
@@ -236,6 +264,11 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
                     config.autoAcceptInvites() ? "" : " (run 'dicemesh table join " + i.table().hex() + "')");
         } else if (event instanceof Event.ViewChanged v) {
             TABLES.info("table {} seq {}: view {} ({})", v.table(), v.seq(), v.view(), v.cause());
+        } else if (event instanceof Event.Unsendable u) {
+            LOG.warn("a message for {} signed by {} is {} bytes, over the frame limit: not sent", u.to().shortHex(),
+                    u.signer() == null ? "?" : u.signer().shortHex(), u.bytes());
+        } else if (event instanceof Event.TableHalted h) {
+            TABLES.error("table {} halted at seq {}: {}", h.table(), h.seq(), h.reason());
         } else if (event instanceof Event.EvidenceRecorded e) {
             TABLES.warn("table {}: evidence {} against {}: {}", TableId.of(e.evidence().getTableId().toByteArray()),
                     e.evidence().getKind(), NodeId.of(e.evidence().getCulprit()).shortHex(), e.evidence().getDetail());

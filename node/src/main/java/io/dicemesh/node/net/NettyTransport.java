@@ -314,7 +314,7 @@ public final class NettyTransport implements AutoCloseable {
 
     // ---- for PeerChannel and tests (package-private) ----
 
-    TransportConfig config() {
+    public TransportConfig config() {
         return config;
     }
 

@@ -22,17 +22,21 @@ class IntentPoolTest {
     }
 
     private boolean add(int player, long batchNo) {
-        return pool.add(player, batchNo, state.lastBatchNo(player), batch(player, batchNo));
+        return added(pool.add(player, batchNo, state.lastBatchNo(player), batch(player, batchNo)));
+    }
+
+    private static boolean added(IntentPool.Added a) {
+        return a == IntentPool.Added.ADDED;
     }
 
     @Test
     void staleDuplicateAndFarAheadBatchesAreNotKept() {
-        assertFalse(pool.add(0, 3, 3, batch(0, 3)), "already applied");
-        assertFalse(pool.add(0, 0, 0, batch(0, 0)), "batch numbers start at 1");
+        assertFalse(added(pool.add(0, 3, 3, batch(0, 3))), "already applied");
+        assertFalse(added(pool.add(0, 0, 0, batch(0, 0))), "batch numbers start at 1");
         assertTrue(add(0, 1));
         assertFalse(add(0, 1), "already held");
-        assertFalse(pool.add(0, 1, 0, batch(0, 1).toBuilder().setSignature(batch(1, 1).getSignature()).build()),
-                "another envelope for a held number");
+        assertFalse(added(pool.add(0, 1, 0, batch(0, 1).toBuilder().setSignature(batch(1, 1).getSignature())
+                .build())), "another envelope for a held number");
         assertTrue(add(1, IntentPool.AHEAD_MAX), "as far ahead as allowed");
         assertFalse(add(1, IntentPool.AHEAD_MAX + 1), "too far ahead");
         assertEquals(2, pool.size());
@@ -70,6 +74,35 @@ class IntentPoolTest {
         long one = batch(0, 1).getSerializedSize() + 8L;
         assertEquals(3, pool.take(state, 10, 3 * one + 5).size());
         assertTrue(pool.take(state, 10, one - 1).isEmpty());
+    }
+
+    @Test
+    void aBatchThatDoesNotFitIsPassedOverAndTheOthersStillGoIn() {
+        Envelope big = HostileInputTest.bigBatch(f.player(0), f.id, 1, f.player(1).nodeId().byteString());
+        assertEquals(IntentPool.Added.ADDED, pool.add(0, 1, 0, big));
+        add(0, 2);
+        add(1, 1);
+        add(2, 1);
+        List<Envelope> taken = pool.take(state, 10, big.getSerializedSize() - 1);
+        assertEquals(List.of(batch(1, 1), batch(2, 1)), taken, "player 0's later batch waits behind its big one");
+    }
+
+    @Test
+    void eachPlayerHoldsAtMostItsShareOfBytes() {
+        long used = 0;
+        long b = 1;
+        for (; b <= IntentPool.AHEAD_MAX; b++) {
+            Envelope big = HostileInputTest.bigBatch(f.player(0), f.id, b, f.player(1).nodeId().byteString());
+            IntentPool.Added a = pool.add(0, b, 0, big);
+            if (a == IntentPool.Added.NO_ROOM) {
+                break;
+            }
+            used += big.getSerializedSize();
+        }
+        assertTrue(b > 1 && b <= IntentPool.AHEAD_MAX, "the share filled after " + (b - 1) + " batches");
+        assertTrue(pool.heldBytes() <= IntentPool.BYTES_PER_PLAYER_MAX, pool.heldBytes() + " bytes held");
+        assertTrue(add(1, 1), "another player still has its share");
+        assertTrue(used > 0);
     }
 
     @Test

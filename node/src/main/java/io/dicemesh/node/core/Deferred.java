@@ -1,0 +1,59 @@
+package io.dicemesh.node.core;
+
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.Verified;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Messages a table keeps for a slot or dice round it has not reached yet. Only seated players' messages get here
+ * (the gate checks the sender first); the store is bounded in bytes and each sender gets an equal share of it, so
+ * one player cannot crowd out the others. Handed back in arrival order when the table moves on.
+ */
+final class Deferred {
+    /** Bytes kept for later at one table, all senders together. */
+    static final long BYTES_MAX = 2L << 20;
+    /** Messages kept for later from one sender. */
+    static final int ENTRIES_PER_SENDER_MAX = 64;
+
+    private final List<Verified> held = new ArrayList<>();
+    private final Map<NodeId, Long> bytesBySender = new HashMap<>();
+    private final Map<NodeId, Integer> countBySender = new HashMap<>();
+    private long bytes;
+
+    /** Keeps {@code v} if its sender's share ({@link #BYTES_MAX} / {@code senders}) has room; false otherwise. */
+    boolean keep(Verified v, int senders) {
+        long size = Envelopes.heldBytesParsed(v.envelope());
+        long share = BYTES_MAX / Math.max(1, senders);
+        long used = bytesBySender.getOrDefault(v.sender(), 0L);
+        int count = countBySender.getOrDefault(v.sender(), 0);
+        if (used + size > share || count >= ENTRIES_PER_SENDER_MAX) {
+            return false;
+        }
+        held.add(v);
+        bytesBySender.put(v.sender(), used + size);
+        countBySender.put(v.sender(), count + 1);
+        bytes += size;
+        return true;
+    }
+
+    /** Everything kept, in arrival order; the store is empty afterwards. */
+    List<Verified> drain() {
+        List<Verified> out = new ArrayList<>(held);
+        held.clear();
+        bytesBySender.clear();
+        countBySender.clear();
+        bytes = 0;
+        return out;
+    }
+
+    int size() {
+        return held.size();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+}
