@@ -15,6 +15,7 @@ import io.dicemesh.protocol.EvidenceKind;
 import io.dicemesh.protocol.IntentBatch;
 import io.dicemesh.protocol.NackReason;
 import io.dicemesh.protocol.Tx;
+import io.dicemesh.protocol.UnknownFields;
 import io.dicemesh.protocol.WireLimits;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,9 @@ final class TxValidator {
             tx = Tx.parseFrom(txBytes);
         } catch (InvalidProtocolBufferException e) {
             return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "unparseable tx");
+        }
+        if (UnknownFields.anyIn(tx)) {
+            return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "tx carries fields this version does not know");
         }
         if (!tx.getTableId().equals(state.id().bytes())) {
             return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "tx for another table");

@@ -355,4 +355,13 @@ class TxValidatorTest {
         TxCheck.Invalid bad = assertInstanceOf(TxCheck.Invalid.class, solo.check(s, Wire.nextTx(s)));
         assertTrue(bad.detail().contains("closed"), bad.detail());
     }
+
+    @Test
+    void aTxWithFieldsThisVersionDoesNotKnowIsRefused() {
+        TableModel state = f.fresh();
+        Tx tx = Wire.nextTx(state).setUnknownFields(HostileInputTest.padding(4)).build();
+        TxCheck check = f.validator.check(state, tx.toByteString());
+        assertInstanceOf(TxCheck.Invalid.class, check);
+        assertTrue(((TxCheck.Invalid) check).detail().contains("does not know"), check.toString());
+    }
 }
