@@ -5,6 +5,7 @@ import io.dicemesh.crypto.Verified;
 import io.dicemesh.node.core.ClientRequest;
 import io.dicemesh.node.core.ClientResult;
 import io.dicemesh.node.core.Effect;
+import io.dicemesh.node.core.EffectExecutor;
 import io.dicemesh.node.core.Event;
 import io.dicemesh.node.core.Input;
 import io.dicemesh.node.core.NodeEngine;
@@ -40,8 +41,8 @@ public final class EngineLoop {
 
         void onEvent(Event event);
 
-        /** One cycle's write: its number of batches, whether it synced, and how long it took. */
-        default void onWrite(int batches, boolean synced, long nanos) {
+        /** One cycle's write: its number of operations, whether it synced, and how long it took. */
+        default void onWrite(int ops, boolean synced, long nanos) {
         }
     }
 
@@ -86,7 +87,7 @@ public final class EngineLoop {
     private final Outbound outbound;
     private final Clock clock;
     private final FairInbox<Task> inbox = new FairInbox<>();
-    private final Map<String, Long> timers = new HashMap<>();
+    private final EffectExecutor executor;
     private final Map<Long, CompletableFuture<ClientResult>> waiting = new HashMap<>();
     private final Thread thread;
     private final AtomicLong droppedMessages = new AtomicLong();
@@ -99,6 +100,32 @@ public final class EngineLoop {
         this.store = store;
         this.outbound = outbound;
         this.clock = clock;
+        this.executor = new EffectExecutor(new EffectExecutor.Io() {
+            @Override
+            public void write(WriteBatch batch, boolean sync) {
+                long start = System.nanoTime();
+                store.write(batch, sync);
+                outbound.onWrite(batch.ops().size(), sync, System.nanoTime() - start);
+            }
+
+            @Override
+            public void send(NodeId to, Envelope envelope) {
+                outbound.send(to, envelope);
+            }
+
+            @Override
+            public void reply(long requestId, ClientResult result) {
+                CompletableFuture<ClientResult> w = waiting.remove(requestId);
+                if (w != null) {
+                    w.complete(result);
+                }
+            }
+
+            @Override
+            public void event(Event event) {
+                outbound.onEvent(event);
+            }
+        });
         this.thread = new Thread(this::loop, "engine");
         this.thread.setDaemon(false);
     }
@@ -224,56 +251,18 @@ public final class EngineLoop {
         }
     }
 
-    /** Persists first (one write for the whole cycle), then everything else in order. */
+    /** The cycle's effects: one write for the whole cycle (group commit), then everything else in order. */
     private void execute(List<Effect> effects) {
-        WriteBatch.Builder writes = WriteBatch.builder();
-        boolean sync = false;
-        int batches = 0;
-        for (Effect e : effects) {
-            if (e instanceof Effect.Persist p) {
-                writes.addAll(p.batch());
-                sync |= p.sync();
-                batches++;
-            }
-        }
-        if (batches > 0) {
-            long start = System.nanoTime();
-            store.write(writes.build(), sync);
-            outbound.onWrite(batches, sync, System.nanoTime() - start);
-        }
-        for (Effect e : effects) {
-            if (e instanceof Effect.Send s) {
-                outbound.send(s.to(), s.envelope());
-            } else if (e instanceof Effect.Reply r) {
-                CompletableFuture<ClientResult> w = waiting.remove(r.requestId());
-                if (w != null) {
-                    w.complete(r.result());
-                }
-            } else if (e instanceof Effect.SetTimer t) {
-                timers.put(t.key(), t.atMs());
-            } else if (e instanceof Effect.Emit em) {
-                outbound.onEvent(em.event());
-            }
-        }
+        executor.execute(effects);
     }
 
     private boolean timerDue(long now) {
-        boolean due = false;
-        for (var it = timers.entrySet().iterator(); it.hasNext(); ) {
-            if (it.next().getValue() <= now) {
-                it.remove();
-                due = true;
-            }
-        }
-        return due;
+        return executor.takeDueTimers(now);
     }
 
     private long waitMs() {
-        long next = Long.MAX_VALUE;
-        for (long at : timers.values()) {
-            next = Math.min(next, at);
-        }
-        if (next == Long.MAX_VALUE) {
+        long next = executor.nextTimerMs();
+        if (next < 0) {
             return 1_000;
         }
         return Math.max(0, Math.min(1_000, next - clock.nowMs()));

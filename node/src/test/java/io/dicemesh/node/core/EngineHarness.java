@@ -96,7 +96,8 @@ final class EngineHarness implements AutoCloseable {
         NodeEngine engine;
         /** A puppet has no engine: the test speaks for it, and what is sent to it lands in its inbox. */
         boolean puppet;
-        final Map<String, Long> timers = new HashMap<>();
+        /** Carries out this node's effects exactly as the daemon and the simulator do; holds its timers. */
+        EffectExecutor executor;
         final List<Output> outputs = new ArrayList<>();
         final List<Event> events = new ArrayList<>();
         final Map<Long, ClientResult> replies = new TreeMap<>();
@@ -150,6 +151,7 @@ final class EngineHarness implements AutoCloseable {
             Node n = new Node(i, Wire.identity("node" + i));
             n.store = stores.open(i);
             n.engine = new NodeEngine(n.identity, config, verifier, n.store, randomSource(i, 0));
+            n.executor = new EffectExecutor(new NodeIo(n));
             nodes.add(n);
             indexOf.put(n.id(), i);
         }
@@ -346,19 +348,17 @@ final class EngineHarness implements AutoCloseable {
                 if (!n.isUp()) {
                     continue;
                 }
-                for (long at : n.timers.values()) {
-                    if (at <= target && at < dueAt) {
-                        due = n;
-                        dueAt = at;
-                    }
+                long at = n.executor.nextTimerMs();
+                if (at >= 0 && at <= target && at < dueAt) {
+                    due = n;
+                    dueAt = at;
                 }
             }
             if (due == null) {
                 break;
             }
             nowMs = Math.max(nowMs, dueAt);
-            long firedAt = dueAt;
-            due.timers.values().removeIf(at -> at <= firedAt);
+            due.executor.takeDueTimers(dueAt);
             handle(due, new Input.Tick(nowMs));
             pump();
         }
@@ -387,7 +387,7 @@ final class EngineHarness implements AutoCloseable {
             throw new IllegalStateException("node " + i + " is already down");
         }
         n.engine = null;
-        n.timers.clear();
+        n.executor.clearTimers();
         stores.crash(i, n.store);
         n.history.add("crash@" + nowMs);
     }
@@ -400,7 +400,7 @@ final class EngineHarness implements AutoCloseable {
         Node n = nodes.get(i);
         MemoryKvStore m = (MemoryKvStore) n.store;
         n.engine = null;
-        n.timers.clear();
+        n.executor.clearTimers();
         m.crashKeeping(Math.min(keep, m.unsyncedWrites()));
         n.history.add("crash keeping " + keep + "@" + nowMs);
     }
@@ -427,7 +427,7 @@ final class EngineHarness implements AutoCloseable {
     void makePuppet(int i) {
         Node n = nodes.get(i);
         n.engine = null;
-        n.timers.clear();
+        n.executor.clearTimers();
         n.puppet = true;
     }
 
@@ -469,24 +469,43 @@ final class EngineHarness implements AutoCloseable {
         }
         List<Effect> effects = n.engine.handle(input);
         n.outputs.add(new Output(input, effects));
-        for (Effect e : effects) {
-            if (!n.isUp()) {
-                break;
-            }
-            if (e instanceof Effect.Persist p) {
-                n.store.write(p.batch(), p.sync());
-            } else if (e instanceof Effect.Send s) {
-                send(n, s);
-            } else if (e instanceof Effect.SetTimer t) {
-                n.timers.put(t.key(), t.atMs());
-            } else if (e instanceof Effect.Reply r) {
-                n.replies.put(r.requestId(), r.result());
-            } else if (e instanceof Effect.Emit em) {
-                n.events.add(em.event());
-                check(n, em.event());
-            }
-        }
+        n.executor.execute(effects);
         return effects;
+    }
+
+    /** Where one node's effects go: its store, the harness's queue (through the hooks), replies, the checks. */
+    private final class NodeIo implements EffectExecutor.Io {
+        private final Node n;
+
+        NodeIo(Node n) {
+            this.n = n;
+        }
+
+        @Override
+        public void write(io.dicemesh.node.ledger.WriteBatch batch, boolean sync) {
+            n.store.write(batch, sync);
+        }
+
+        @Override
+        public void send(NodeId to, Envelope envelope) {
+            EngineHarness.this.send(n, new Effect.Send(to, envelope));
+        }
+
+        @Override
+        public void reply(long requestId, ClientResult result) {
+            n.replies.put(requestId, result);
+        }
+
+        @Override
+        public void event(Event event) {
+            n.events.add(event);
+            check(n, event);
+        }
+
+        @Override
+        public boolean carryOn(Effect done) {
+            return n.isUp();
+        }
     }
 
     private void send(Node from, Effect.Send s) {

@@ -2,10 +2,9 @@ package io.dicemesh.simulator.sim;
 
 import io.dicemesh.crypto.Identity;
 import io.dicemesh.crypto.NodeId;
+import io.dicemesh.node.core.EffectExecutor;
 import io.dicemesh.node.core.NodeEngine;
 import io.dicemesh.node.ledger.KvStore;
-import java.util.HashMap;
-import java.util.Map;
 
 /** One simulated node: its key, its store (which survives crashes as a real disk would), and its engine when up. */
 public final class SimNode {
@@ -14,7 +13,8 @@ public final class SimNode {
     KvStore store;
     NodeEngine engine;
     long incarnation;
-    final Map<String, Long> timers = new HashMap<>();
+    /** Carries out this node's effects, as the daemon's engine loop does; holds its timers. */
+    EffectExecutor executor;
     Adversary adversary = Adversary.HONEST;
     long nextRequestId = 1;
     int crashes;

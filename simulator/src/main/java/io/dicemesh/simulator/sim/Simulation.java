@@ -10,10 +10,14 @@ import io.dicemesh.crypto.VerifyResult;
 import io.dicemesh.node.core.ClientRequest;
 import io.dicemesh.node.core.ClientResult;
 import io.dicemesh.node.core.Effect;
+import io.dicemesh.node.core.EffectExecutor;
+import io.dicemesh.node.core.Event;
 import io.dicemesh.node.core.EngineConfig;
 import io.dicemesh.node.core.Input;
 import io.dicemesh.node.core.NodeEngine;
 import io.dicemesh.node.core.RandomSource;
+import io.dicemesh.node.ledger.WriteBatch;
+import io.dicemesh.protocol.Envelope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +77,7 @@ public final class Simulation {
         }
         for (SimNode node : nodes) {
             node.engine = new NodeEngine(node.identity(), engineConfig, verifier, node.store, randomFor(node));
+            node.executor = new EffectExecutor(new NodeIo(node));
         }
         clockOffsetMs = new long[nodeCount];
     }
@@ -211,7 +216,7 @@ public final class Simulation {
         }
         trace.record(scheduler.nowMs(), index, "crash");
         node.engine = null;
-        node.timers.clear();
+        node.executor.clearTimers();
         node.incarnation++;
         node.crashes++;
         stores.crash(index, node.store);
@@ -285,40 +290,68 @@ public final class Simulation {
     private void handle(SimNode node, Input input) {
         trace.record(scheduler.nowMs(), node.index(), describe(input));
         List<Effect> effects = node.engine.handle(input);
-        execute(node, effects);
+        node.executor.execute(effects);
     }
 
-    private void execute(SimNode node, List<Effect> effects) {
-        for (Effect e : effects) {
+    /** Where one node's effects go: its store, the virtual network (through its adversary), timers, checkers. */
+    private final class NodeIo implements EffectExecutor.Io {
+        private final SimNode node;
+
+        NodeIo(SimNode node) {
+            this.node = node;
+        }
+
+        @Override
+        public void write(WriteBatch batch, boolean sync) {
+            node.store.write(batch, sync);
+            trace.record(scheduler.nowMs(), node.index(), "persist " + batch.ops().size() + (sync ? " sync" : ""));
+        }
+
+        @Override
+        public void send(NodeId to, Envelope envelope) {
+            for (Effect.Send out : node.adversary.rewrite(node, new Effect.Send(to, envelope), Simulation.this)) {
+                Simulation.this.send(node, out);
+            }
+        }
+
+        @Override
+        public void reply(long requestId, ClientResult result) {
+            Map<Long, Consumer<ClientResult>> w = waiting.get(node.index());
+            Consumer<ClientResult> c = w == null ? null : w.remove(requestId);
+            if (c != null) {
+                c.accept(result);
+            }
+        }
+
+        @Override
+        public void event(Event event) {
+            checkers.onEvent(node, event);
+            for (SimObserver o : observers) {
+                o.onEvent(node, event);
+            }
+        }
+
+        @Override
+        public void timerSet(String key, long atMs) {
+            long incarnation = node.incarnation;
+            scheduler.at(atMs - clockOffsetMs[node.index()], () -> {
+                if (node.isUp() && node.incarnation == incarnation && node.executor.timerAtMs(key) == atMs) {
+                    node.executor.takeDueTimers(atMs);
+                    handle(node, new Input.Tick(nodeNowMs(node.index())));
+                }
+            });
+        }
+
+        @Override
+        public boolean carryOn(Effect done) {
             if (!node.isUp()) {
-                return;
+                return false;
             }
-            if (e instanceof Effect.Persist p) {
-                node.store.write(p.batch(), p.sync());
-                trace.record(scheduler.nowMs(), node.index(), "persist " + p.batch().ops().size()
-                        + (p.sync() ? " sync" : ""));
-            } else if (e instanceof Effect.Send s) {
-                for (Effect.Send out : node.adversary.rewrite(node, s, this)) {
-                    send(node, out);
-                }
-            } else if (e instanceof Effect.SetTimer t) {
-                setTimer(node, t);
-            } else if (e instanceof Effect.Reply r) {
-                Map<Long, Consumer<ClientResult>> w = waiting.get(node.index());
-                Consumer<ClientResult> c = w == null ? null : w.remove(r.requestId());
-                if (c != null) {
-                    c.accept(r.result());
-                }
-            } else if (e instanceof Effect.Emit em) {
-                checkers.onEvent(node, em.event());
-                for (SimObserver o : observers) {
-                    o.onEvent(node, em.event());
-                }
-            }
-            if (crashPoint.crashAfter(node, e)) {
+            if (crashPoint.crashAfter(node, done)) {
                 crash(node.index());
-                return;
+                return false;
             }
+            return true;
         }
     }
 
@@ -345,18 +378,6 @@ public final class Simulation {
             return;
         }
         handle(to, new Input.MessageIn(nodeNowMs(to.index()), from.id(), (Verified) r));
-    }
-
-    private void setTimer(SimNode node, Effect.SetTimer t) {
-        node.timers.put(t.key(), t.atMs());
-        long incarnation = node.incarnation;
-        scheduler.at(t.atMs() - clockOffsetMs[node.index()], () -> {
-            Long due = node.timers.get(t.key());
-            if (node.isUp() && node.incarnation == incarnation && due != null && due == t.atMs()) {
-                node.timers.remove(t.key());
-                handle(node, new Input.Tick(nodeNowMs(node.index())));
-            }
-        });
     }
 
     private static String describe(Input input) {
