@@ -44,6 +44,8 @@ public final class NodeEngine {
     private final RandomSource random;
     private final TreeMap<TableId, TableEngine> tables = new TreeMap<>();
     private final Map<TableId, GenesisRecord> genesisRecords = new TreeMap<>();
+    /** Who created each started table (for the auto-accept bound). */
+    private final Map<TableId, NodeId> creators = new TreeMap<>();
     private final InviteBook pending;
     /** Genesis records this node sends to a peer that lacks them, per channel peer. */
     private final RateLimiter genesisAnswers = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
@@ -65,6 +67,12 @@ public final class NodeEngine {
             KvReader ledger, RandomSource random) {
         NodeEngine node = new NodeEngine(identity, config, verifier, ledger, random);
         new LedgerLoader(node.ctx, ledger).load(node.tables, node.genesisRecords, node.pending);
+        for (Map.Entry<TableId, GenesisRecord> e : node.genesisRecords.entrySet()) {
+            VerifyResult invite = node.ctx.verify(e.getValue().getInvite());
+            if (invite instanceof Verified v) {
+                node.creators.put(e.getKey(), v.sender());
+            }
+        }
         return node;
     }
 
@@ -178,13 +186,38 @@ public final class NodeEngine {
             }
             out.emit(new Event.InviteReceived(id, v.sender()));
         }
-        if (!table.accepts.containsKey(ctx.me) && (ctx.config.autoAcceptInvites()
+        if (!table.accepts.containsKey(ctx.me) && ((ctx.config.autoAcceptInvites() && mayAutoAccept(table))
                 || genesis.getCreator().equals(ctx.me.byteString()))) {
             accept(table, now, out);
         } else {
             savePending(table, out);
         }
         maybeStart(table, now, out);
+    }
+
+    /** Auto-accept takes at most a few tables of one creator, and none once this node holds its maximum. */
+    private boolean mayAutoAccept(PendingTable table) {
+        if (tablesHeld() >= NodeEngineLimits.TABLES_MAX) {
+            return false;
+        }
+        int ofCreator = 0;
+        for (Map.Entry<TableId, NodeId> e : creators.entrySet()) {
+            TableEngine t = tables.get(e.getKey());
+            ofCreator += e.getValue().equals(table.creator()) && t != null && !t.model().closed() ? 1 : 0;
+        }
+        for (PendingTable p : pending.tables()) {
+            ofCreator += p.creator().equals(table.creator()) && pending.accepted(p) ? 1 : 0;
+        }
+        return ofCreator < NodeEngineLimits.AUTO_ACCEPTS_PER_CREATOR_MAX;
+    }
+
+    /** Tables this node holds: started ones and pending ones it accepted. */
+    private int tablesHeld() {
+        int n = tables.size();
+        for (PendingTable p : pending.tables()) {
+            n += pending.accepted(p) ? 1 : 0;
+        }
+        return n;
     }
 
     private void accept(PendingTable table, long now, Out out) {
@@ -306,6 +339,7 @@ public final class NodeEngine {
                 .build(), false);
         pending.remove(table.id);
         genesisRecords.put(table.id, record);
+        creators.put(table.id, table.creator());
         TableEngine engine = new TableEngine(ctx, model);
         tables.put(table.id, engine);
         out.emit(new Event.TableStarted(table.id, model.seats()));
@@ -375,6 +409,11 @@ public final class NodeEngine {
     }
 
     private void createTable(long requestId, ClientRequest.CreateTable c, long now, Out out) {
+        if (tablesHeld() >= NodeEngineLimits.TABLES_MAX) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.BUSY, "this node holds "
+                    + NodeEngineLimits.TABLES_MAX + " tables, the most it sits at; leave one first"));
+            return;
+        }
         if (c.players().size() != c.stacks().size()) {
             out.reply(requestId, new ClientResult.Failed(ClientResult.Code.INVALID_REQUEST,
                     c.players().size() + " players but " + c.stacks().size() + " stacks"));
@@ -417,6 +456,11 @@ public final class NodeEngine {
             return;
         }
         if (!table.accepts.containsKey(ctx.me)) {
+            if (tablesHeld() >= NodeEngineLimits.TABLES_MAX) {
+                out.reply(requestId, new ClientResult.Failed(ClientResult.Code.BUSY, "this node holds "
+                        + NodeEngineLimits.TABLES_MAX + " tables, the most it sits at; leave one first"));
+                return;
+            }
             accept(table, now, out);
         }
         out.reply(requestId, new ClientResult.Joined(id));

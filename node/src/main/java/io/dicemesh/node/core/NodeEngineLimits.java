@@ -4,6 +4,13 @@ package io.dicemesh.node.core;
 final class NodeEngineLimits {
     /** Invites of one creator held at once while this node has not accepted them. */
     static final int PENDING_INVITES_PER_CREATOR_MAX = 4;
+    /** Tables a node holds at once (started, or pending with its accept); past this it creates and joins none. */
+    static final int TABLES_MAX = 128;
+    /**
+     * Tables of one creator a node with auto-accept on joins by itself; more invites of that creator wait for a
+     * {@code table join}, so a stranger cannot seat an auto-accepting node at any number of tables.
+     */
+    static final int AUTO_ACCEPTS_PER_CREATOR_MAX = 4;
     /** Peers whose last request time a rate limit remembers; the least recently seen is forgotten beyond. */
     static final int RATE_LIMITED_PEERS_MAX = 1024;
 

@@ -449,8 +449,16 @@ final class Slot {
 
     /** The slot in one line, for diagnosing a stalled table. */
     String describe() {
+        StringBuilder votes = new StringBuilder();
+        for (Map.Entry<ByteString, Envelope[]> e : votesByHash.entrySet()) {
+            int n = 0;
+            for (Envelope v : e.getValue()) {
+                n += v == null ? 0 : 1;
+            }
+            votes.append(votes.length() == 0 ? "" : ",").append(Hex.shortOf(e.getKey())).append(':').append(n);
+        }
         return "slot=" + seq + " phase=" + phase + " view=" + view + " " + deadline + " " + nudge + " lock="
-                + (lock == null ? "none" : "v" + lock.view()) + " txs=" + txByHash.size() + " votes="
-                + votesByHash.size() + " statusViews=" + statuses.keySet();
+                + (lock == null ? "none" : "v" + lock.view() + ":" + Hex.shortOf(lock.txHash())) + " txs="
+                + txByHash.size() + " votes=[" + votes + "] statusViews=" + statuses.keySet();
     }
 }

@@ -167,6 +167,10 @@ final class SlotProtocol {
         for (Envelope status : t.slot.statusesOf(index)) {
             checkStaleVote(v.sender(), vote, v.envelope(), status, out);
         }
+        Envelope justified = statusInLockJustification(index);
+        if (justified != null) {
+            checkStaleVote(v.sender(), vote, v.envelope(), justified, out); // kept even after its view was pruned
+        }
         Envelope conflict = t.slot.recordVote(index, vote.getTxHash(), v.envelope());
         if (conflict != null) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_VOTES, v.sender(), t.slot.seq, vote.getView(),
@@ -176,6 +180,16 @@ final class SlotProtocol {
             committer.query(v.sender(), nowMs, out); // its reply carries the Prepare it voted on, which we never got
         }
         committer.checkCertificate(nowMs, out);
+    }
+
+    /** The Status of the player at {@code index} inside the justification of the Prepare this node is locked on. */
+    private Envelope statusInLockJustification(int index) {
+        Lock lock = t.slot.lock();
+        if (lock == null || !(t.node.verify(lock.prepare()) instanceof Verified p)) {
+            return null;
+        }
+        List<Envelope> justification = p.body().getPrepare().getJustificationList();
+        return index < justification.size() ? justification.get(index) : null;
     }
 
     private void checkStaleVote(NodeId player, Vote vote, Envelope voteEnv, Envelope statusEnv, Out out) {

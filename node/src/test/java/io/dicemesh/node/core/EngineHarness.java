@@ -7,13 +7,12 @@ import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.Signatures;
 import io.dicemesh.crypto.Verified;
 import io.dicemesh.crypto.VerifyResult;
+import io.dicemesh.node.invariants.Invariants;
 import io.dicemesh.node.ledger.KvStore;
 import io.dicemesh.node.ledger.MemoryKvStore;
 import io.dicemesh.node.ledger.RocksKvStore;
-import io.dicemesh.protocol.Bet;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
-import io.dicemesh.protocol.PlayerState;
 import io.dicemesh.protocol.TableRules;
 import io.dicemesh.protocol.TableState;
 import java.nio.file.Path;
@@ -33,9 +32,9 @@ import java.util.function.UnaryOperator;
  * A few {@link NodeEngine}s wired together in one thread, for protocol tests (not the simulator): FIFO delivery of
  * every Send through {@link EnvelopeVerifier#open} on the serialized bytes, a virtual clock whose {@link #advance}
  * fires due timers, hooks to drop, hold or replace sends, crash and restart, and injection of envelopes signed by
- * anyone. Effects are carried out in order (Persist before the Sends after it). After every handled input it checks
- * what must hold whatever the test does: no two nodes commit different txs at one slot, no node votes for two txs at
- * one slot, and every committed state conserves its total.
+ * anyone. Effects are carried out by the same {@link EffectExecutor} the daemon and the simulator use. Every event
+ * every node emits goes through the shared {@link Invariants} (agreement, locks that never move, conservation, hash
+ * chains, owner consent, atomicity across restarts): a violation fails the test at once, with the seed.
  */
 final class EngineHarness implements AutoCloseable {
     /** Deliveries and timer firings in one pump before the harness declares a livelock. */
@@ -134,8 +133,8 @@ final class EngineHarness implements AutoCloseable {
     private final List<Predicate<Msg>> holds = new ArrayList<>();
     private final List<Predicate<Msg>> duplicates = new ArrayList<>();
     private final List<Map.Entry<Predicate<Msg>, UnaryOperator<Envelope>>> replacements = new ArrayList<>();
-    private final Map<TableId, Map<Long, ByteString>> committed = new HashMap<>();
     private final Map<Integer, Map<TableId, Map<Long, ByteString>>> voted = new HashMap<>();
+    private final Invariants invariants;
     private long nowMs;
     private int rejectedFrames;
 
@@ -144,6 +143,10 @@ final class EngineHarness implements AutoCloseable {
     }
 
     EngineHarness(int nodeCount, long seed, EngineConfig config, Stores stores) {
+        this.invariants = new Invariants(new EnvelopeVerifier(), (invariant, node, message) -> {
+            throw new AssertionError(invariant + " broken at node " + nodeIndex(node) + ": " + message + " (seed "
+                    + seed + ")");
+        });
         this.seed = seed;
         this.config = config;
         this.stores = stores;
@@ -415,6 +418,7 @@ final class EngineHarness implements AutoCloseable {
         n.history.add("restart@" + nowMs);
         n.store = stores.open(i);
         n.engine = NodeEngine.restore(n.identity, config, verifier, n.store, randomSource(i, n.restarts));
+        invariants.onRestart(n.id(), n.engine, n.store);
         handle(n, new Input.Tick(nowMs));
     }
 
@@ -567,38 +571,26 @@ final class EngineHarness implements AutoCloseable {
         handle(to, new Input.MessageIn(nowMs, nodes.get(m.from()).id(), v));
     }
 
-    /** Agreement, locks that never move, conservation: checked on every event every node emits. */
+    /**
+     * The shared invariants (agreement, locks that never move, conservation, hash chains, owner consent,
+     * atomicity) on every event every node emits, failing the test at the first violation; plus the record of
+     * votes and commits the tests query.
+     */
     private void check(Node n, Event e) {
+        invariants.onEvent(n.id(), e);
         if (e instanceof Event.SlotCommitted c) {
             n.history.add("commit " + c.seq() + "@" + nowMs);
-            ByteString before = committed.computeIfAbsent(c.table(), t -> new HashMap<>())
-                    .putIfAbsent(c.seq(), c.txHash());
-            if (before != null && !before.equals(c.txHash())) {
-                throw new AssertionError("agreement broken at table " + c.table() + " seq " + c.seq() + ": node "
-                        + n.index + " committed another tx (seed " + seed + ")");
-            }
-            checkConservation(c.state());
         } else if (e instanceof Event.Voted v) {
             n.history.add("vote " + v.seq() + "/" + v.view() + "@" + nowMs);
-            ByteString before = voted.computeIfAbsent(n.index, i -> new HashMap<>())
-                    .computeIfAbsent(v.table(), t -> new HashMap<>()).putIfAbsent(v.seq(), v.txHash());
-            if (before != null && !before.equals(v.txHash())) {
-                throw new AssertionError("node " + n.index + " voted for two txs at seq " + v.seq() + " (seed "
-                        + seed + ")");
-            }
+            voted.computeIfAbsent(n.index, i -> new HashMap<>()).computeIfAbsent(v.table(), t -> new HashMap<>())
+                    .putIfAbsent(v.seq(), v.txHash());
         }
     }
 
     static void checkConservation(TableState s) {
-        long sum = s.getBank();
-        for (PlayerState p : s.getPlayersList()) {
-            sum += p.getStack() + p.getWithdrawn();
-        }
-        for (Bet b : s.getFeltList()) {
-            sum += b.getStake();
-        }
-        if (sum != s.getTotal()) {
-            throw new AssertionError("state at seq " + s.getSeq() + " holds " + sum + " tokens, not " + s.getTotal());
+        String problem = io.dicemesh.node.invariants.Conservation.problem(s);
+        if (problem != null) {
+            throw new AssertionError(problem);
         }
     }
 
@@ -609,6 +601,6 @@ final class EngineHarness implements AutoCloseable {
 
     /** The tx hash committed at (table, seq) by any node, if any. */
     ByteString committedAt(TableId table, long seq) {
-        return committed.getOrDefault(table, Map.of()).get(seq);
+        return invariants.agreement().committedAt(table, seq);
     }
 }

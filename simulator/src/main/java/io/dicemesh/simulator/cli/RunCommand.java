@@ -71,6 +71,11 @@ final class RunCommand implements Callable<Integer> {
             + "vote in stale views, withhold reveals (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     int byzantine;
 
+    @Option(names = "--hostile", description = "Hostile nodes added to the mesh, seated at some tables or at none: "
+            + "they send anything validly signed (random bodies, wrong tables, views and seqs, floods, oversize, "
+            + "replays, invites) until the faults heal (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    int hostile;
+
     @Option(names = "--store", description = "Ledger of the simulated nodes: rocksdb (temp dirs) or memory "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "rocksdb")
     String store;
@@ -91,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RunConfig config = new RunConfig(seed, nodes, tables, players, slots, drop, dup, reorder, delay.minMs(),
-                delay.maxMs(), partitions, crashes, skewMs, byzantine, parseStore(store), fastSignatures);
+                delay.maxMs(), partitions, crashes, skewMs, byzantine, hostile, parseStore(store), fastSignatures);
         String problem = config.problem();
         if (problem != null) {
             throw new SimMain.UsageError(problem);

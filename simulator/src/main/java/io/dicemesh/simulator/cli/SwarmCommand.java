@@ -117,7 +117,7 @@ final class SwarmCommand implements Callable<Integer> {
         Map<String, long[]> byShape = new LinkedHashMap<>();
         for (Swarm.SeedResult r : results) {
             RunConfig c = r.config();
-            String shape = (c.byzantine() > 0 ? "byzantine" : "honest") + ", "
+            String shape = (c.byzantine() > 0 ? "byzantine" : "honest") + (c.hostile() > 0 ? "+hostile" : "") + ", "
                     + (c.crashes() > 0 ? "crashes" : "no crashes") + ", "
                     + (c.partitions() > 0 ? "partitions" : "no partitions");
             long[] row = byShape.computeIfAbsent(shape, k -> new long[3]);

@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public record RunConfig(long seed, int nodes, int tables, int players, long slots, double drop, double dup,
         double reorder, long delayMinMs, long delayMaxMs, int partitions, int crashes, long skewMs, int byzantine,
-        Store store, boolean fastSignatures) {
+        int hostile, Store store, boolean fastSignatures) {
 
     /** Where the simulated nodes keep their ledgers. */
     public enum Store {
@@ -27,6 +27,8 @@ public record RunConfig(long seed, int nodes, int tables, int players, long slot
     public static final long DELAY_MAX_MS = 60_000;
     public static final int FAULT_EVENTS_MAX = 10_000;
     public static final long SKEW_MAX_MS = 3_600_000;
+    /** Hostile nodes at most, on top of {@code nodes}. */
+    public static final int HOSTILE_MAX = 16;
 
     /** Null when the config is runnable, else one line saying what is wrong. */
     public String problem() {
@@ -60,6 +62,9 @@ public record RunConfig(long seed, int nodes, int tables, int players, long slot
         if (byzantine < 0 || byzantine >= nodes) {
             return "--byzantine must be 0.." + (nodes - 1) + " (at least one honest node)";
         }
+        if (hostile < 0 || hostile > HOSTILE_MAX) {
+            return "--hostile must be 0.." + HOSTILE_MAX;
+        }
         return null;
     }
 
@@ -69,7 +74,8 @@ public record RunConfig(long seed, int nodes, int tables, int players, long slot
                 "--seed " + seed, "--nodes " + nodes, "--tables " + tables, "--players " + players,
                 "--slots " + slots, "--drop " + fmt(drop), "--dup " + fmt(dup), "--reorder " + fmt(reorder),
                 "--delay-ms " + delayMinMs + ".." + delayMaxMs, "--partitions " + partitions, "--crashes " + crashes,
-                "--skew-ms " + skewMs, "--byzantine " + byzantine, "--store " + store.label()));
+                "--skew-ms " + skewMs, "--byzantine " + byzantine, "--hostile " + hostile,
+                "--store " + store.label()));
         if (fastSignatures) {
             a.add("--fast-signatures");
         }

@@ -10,7 +10,8 @@ public record RunReport(RunConfig config, String traceHash, List<String> violati
         long viewChanges, List<String> stalledTables, long messagesSent, long messagesDropped,
         long messagesDuplicated, Map<String, Long> faultsInjected, long betsAccepted, long betsRejected,
         long rolls, long payouts, Map<String, Long> rejectedByReason, Map<String, Long> evidenceByKind,
-        long latencyP50Ms, long latencyP99Ms, long virtualMs, double wallSeconds, long commitsChecked) {
+        long latencyP50Ms, long latencyP99Ms, long virtualMs, double wallSeconds, long commitsChecked,
+        long hostileMessages, long heldBytesMax, long ledgersAudited) {
 
     public boolean ok() {
         return violations.isEmpty();
@@ -45,6 +46,9 @@ public record RunReport(RunConfig config, String traceHash, List<String> violati
         m.put("virtual_ms", virtualMs);
         m.put("sim_slots_per_s", Math.round(slotsPerWallSecond() * 10) / 10.0);
         m.put("commits_checked", commitsChecked);
+        m.put("hostile_messages", hostileMessages);
+        m.put("engine_held_bytes_max", heldBytesMax);
+        m.put("ledgers_audited", ledgersAudited);
         m.put("replay", config.replayCommand());
         return new GsonBuilder().disableHtmlEscaping().create().toJson(m);
     }
@@ -53,8 +57,9 @@ public record RunReport(RunConfig config, String traceHash, List<String> violati
     public String toText() {
         StringBuilder sb = new StringBuilder();
         RunConfig c = config;
-        sb.append(String.format("dicemesh-sim run: seed %d, %d nodes, %d tables of %d players, %s store, %s%n",
-                c.seed(), c.nodes(), c.tables(), c.players(), c.store().label(),
+        sb.append(String.format("dicemesh-sim run: seed %d, %d nodes%s, %d tables of %d players, %s store, %s%n",
+                c.seed(), c.nodes(), c.hostile() > 0 ? " and " + c.hostile() + " hostile" : "", c.tables(),
+                c.players(), c.store().label(),
                 c.fastSignatures() ? "fast simulated signatures" : "Ed25519 signatures"));
         sb.append(String.format("  slots committed   %d (%d view changes), %d rolls, %.1f virtual s%n", slotsCommitted,
                 viewChanges, rolls, virtualMs / 1000.0));
@@ -69,7 +74,13 @@ public record RunReport(RunConfig config, String traceHash, List<String> violati
         sb.append(String.format("  commit latency    p50 %d ms, p99 %d ms (virtual)%n", latencyP50Ms, latencyP99Ms));
         sb.append(String.format("  speed             %.0f slots per wall second (%.1f s)%n", slotsPerWallSecond(),
                 wallSeconds));
-        sb.append(String.format("  checked           %d commits on every peer; trace %s%n", commitsChecked, traceHash));
+        if (hostileMessages > 0) {
+            sb.append(String.format("  hostile           %d messages sent by hostile nodes%n", hostileMessages));
+        }
+        sb.append(String.format("  memory            engines held at most %.1f MiB for messages (each within its "
+                + "budget)%n", heldBytesMax / 1048576.0));
+        sb.append(String.format("  checked           %d commits on every peer, %d ledgers audited; trace %s%n",
+                commitsChecked, ledgersAudited, traceHash));
         if (ok()) {
             sb.append("  result            OK: every invariant held and every table converged\n");
         } else {

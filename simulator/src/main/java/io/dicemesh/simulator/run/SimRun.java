@@ -1,11 +1,13 @@
 package io.dicemesh.simulator.run;
 
+import io.dicemesh.crypto.EnvelopeVerifier;
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.SignatureScheme;
 import io.dicemesh.crypto.SimulatedSignatures;
 import io.dicemesh.node.core.ClientRequest;
 import io.dicemesh.node.core.EngineConfig;
 import io.dicemesh.node.core.InjectedBug;
+import io.dicemesh.node.core.LedgerReplay;
 import io.dicemesh.node.core.TableId;
 import io.dicemesh.protocol.Evidence;
 import io.dicemesh.protocol.PlayerState;
@@ -13,6 +15,7 @@ import io.dicemesh.protocol.TableState;
 import io.dicemesh.simulator.sim.Byzantine;
 import io.dicemesh.simulator.sim.Convergence;
 import io.dicemesh.simulator.sim.CrapsBots;
+import io.dicemesh.simulator.sim.Hostile;
 import io.dicemesh.simulator.sim.NetworkFaults;
 import io.dicemesh.simulator.sim.SimNode;
 import io.dicemesh.simulator.sim.Simulation;
@@ -74,37 +77,47 @@ public final class SimRun {
         SplittableRandom random = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
         StoreProvider stores = stores();
         SignatureScheme scheme = config.fastSignatures() ? new SimulatedSignatures() : SignatureScheme.ed25519();
-        Simulation sim = new Simulation(config.seed(), config.nodes(), NetworkFaults.NONE,
+        Simulation sim = new Simulation(config.seed(), config.nodes() + config.hostile(), NetworkFaults.NONE,
                 EngineConfig.defaults().withInjectedBugs(bugs), stores, trace, scheme);
         try {
-            long[] offsets = new long[config.nodes()];
+            long[] offsets = new long[config.nodes() + config.hostile()];
             for (int i = 0; i < offsets.length; i++) {
                 offsets[i] = config.skewMs() == 0 ? 0 : random.nextLong(config.skewMs() + 1);
             }
             sim.setClockOffsets(offsets);
             Set<NodeId> liars = chooseByzantine(sim, random);
+            for (int h = config.nodes(); h < config.nodes() + config.hostile(); h++) {
+                sim.checkers().markByzantine(sim.node(h).id());
+                liars.add(sim.node(h).id());
+            }
             RunStats stats = new RunStats(liars);
             sim.addObserver(stats);
             Map<TableId, List<Integer>> tables = createTables(sim, random);
             CrapsBots bots = new CrapsBots(sim, new CrapsBots.Mix(5, 60, 0.22, 0.07, 0.04, 0.12, 0.002));
             tables.forEach(bots::play);
+            List<Hostile> hostiles = startHostiles(sim, List.copyOf(tables.keySet()));
             sim.network().setFaults(new NetworkFaults(config.drop(), config.dup(), config.reorder(),
                     config.delayMinMs(), config.delayMaxMs(), 4 * Math.max(1, config.delayMaxMs())));
             FaultSchedule schedule = new FaultSchedule(sim, random, config, faults);
             schedule.arm(stats);
             safetyPhase(sim, stats);
             bots.stop();
+            hostiles.forEach(Hostile::stop);
             schedule.disarm();
             List<String> stalled = livenessPhase(sim, tables, liars);
+            sim.checkBudgets();
+            long audited = auditLedgers(sim, scheme);
             for (Violation v : sim.checkers().violations()) {
                 violations.add(0, v.toString());
             }
+            long hostileMessages = hostiles.stream().mapToLong(Hostile::sent).sum();
             double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
             return new RunReport(config, trace.hash(), List.copyOf(violations), stats.slots, stats.viewChanges(),
                     stalled, sim.network().sent(), sim.network().dropped(), sim.network().duplicated(),
                     new LinkedHashMap<>(faults), stats.betsAccepted, stats.betsRejected, stats.rolls, stats.payouts,
                     stats.rejectedByReason(), stats.evidenceByKind(), stats.latencyPercentileMs(50),
-                    stats.latencyPercentileMs(99), sim.nowMs(), wallSeconds, sim.checkers().commitsChecked());
+                    stats.latencyPercentileMs(99), sim.nowMs(), wallSeconds, sim.checkers().commitsChecked(),
+                    hostileMessages, sim.heldBytesMax(), audited);
         } finally {
             sim.close();
         }
@@ -143,15 +156,59 @@ public final class SimRun {
         return liars;
     }
 
+    /**
+     * The tables, each of {@code players} honest nodes; with hostile nodes, a third of the tables (of two or more
+     * players) seat one hostile node in place of an honest one.
+     */
     private Map<TableId, List<Integer>> createTables(Simulation sim, SplittableRandom random) {
         Map<TableId, List<Integer>> tables = new LinkedHashMap<>();
         for (int t = 0; t < config.tables(); t++) {
-            List<Integer> players = shuffled(config.nodes(), random).subList(0, config.players());
+            List<Integer> players = new ArrayList<>(shuffled(config.nodes(), random).subList(0, config.players()));
+            if (config.hostile() > 0 && players.size() >= 2 && random.nextInt(3) == 0) {
+                players.set(players.size() - 1, config.nodes() + random.nextInt(config.hostile()));
+            }
             TableId id = TableSetup.create(sim, List.copyOf(players), 5_000, 2_000_000,
                     TableSetup.rules(VIEW_TIMEOUT_MS, DICE_TIMEOUT_MS), sim.nowMs() + 60_000);
             tables.put(id, List.copyOf(players));
         }
         return tables;
+    }
+
+    private List<Hostile> startHostiles(Simulation sim, List<TableId> tables) {
+        List<Integer> honest = new ArrayList<>();
+        for (int i = 0; i < config.nodes(); i++) {
+            honest.add(i);
+        }
+        List<Hostile> out = new ArrayList<>();
+        for (int h = config.nodes(); h < config.nodes() + config.hostile(); h++) {
+            Hostile hostile = new Hostile(sim, sim.node(h), tables, honest, sim.splitRandom());
+            hostile.start();
+            out.add(hostile);
+        }
+        return out;
+    }
+
+    /**
+     * Every run ends with the audit {@code dicemesh audit} runs: each table every up node holds is replayed from its
+     * ledger alone (signatures, certificates, hash chain, validity, conservation) and must match its state.
+     */
+    private long auditLedgers(Simulation sim, SignatureScheme scheme) {
+        long audited = 0;
+        EnvelopeVerifier verifier = new EnvelopeVerifier(scheme);
+        for (SimNode n : sim.nodes()) {
+            if (!n.isUp()) {
+                continue;
+            }
+            LedgerReplay replay = new LedgerReplay(n.store(), verifier);
+            for (TableId t : n.engine().tableIds()) {
+                LedgerReplay.Report r = replay.replay(t, slot -> { });
+                audited++;
+                if (!r.ok()) {
+                    sim.checkers().fail("audit", n.index(), "table " + t.shortHex() + ": " + r.problems());
+                }
+            }
+        }
+        return audited;
     }
 
     private void safetyPhase(Simulation sim, RunStats stats) {
@@ -210,6 +267,16 @@ public final class SimRun {
                 if (Boolean.getBoolean("dicemesh.sim.debug")) {
                     for (SimNode n : sim.nodes()) {
                         System.err.println("node" + n.index() + " " + (n.isUp() ? n.engine().debugState(table) : "down"));
+                        if (n.isUp()) {
+                            for (Evidence ev : n.engine().evidence(table)) {
+                                System.err.println("  evidence " + ev.getKind() + " against "
+                                        + NodeId.of(ev.getCulprit()).shortHex() + " seq " + ev.getSeq() + " view "
+                                        + ev.getView() + ": " + ev.getDetail());
+                            }
+                        }
+                    }
+                    for (int p : e.getValue()) {
+                        System.err.println("player node" + p + " = " + sim.node(p).id().shortHex());
                     }
                 }
                 violations.add("liveness: table " + table.shortHex() + " did not "

@@ -22,7 +22,8 @@ public record SwarmPlan(Integer nodes, Integer tables, Integer players, RunConfi
         int crashes = r.nextInt(4);
         long skew = r.nextInt(3) == 0 ? 0 : r.nextInt(200);
         int byzantine = n > 2 && r.nextInt(4) == 0 ? 1 : 0;
+        int hostile = r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 0; // drawn last: earlier seeds keep their other draws
         return new RunConfig(seed, n, t, p, slots, drop, dup, reorder, 1, delayMax, partitions, crashes, skew,
-                byzantine, store, fastSignatures);
+                byzantine, hostile, store, fastSignatures);
     }
 }

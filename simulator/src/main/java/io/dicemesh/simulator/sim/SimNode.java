@@ -18,6 +18,10 @@ public final class SimNode {
     Adversary adversary = Adversary.HONEST;
     long nextRequestId = 1;
     int crashes;
+    /** Inputs handled, for periodic checks. */
+    long handled;
+    /** Its engine threw: a violation; the node stays down for the rest of the run. */
+    boolean failed;
 
     SimNode(int index, Identity identity, KvStore store) {
         this.index = index;

@@ -49,6 +49,15 @@ public final class Simulation {
     private long[] clockOffsetMs;
     private long framesRejected;
     private long lostToDownNodes;
+    /** Frames seen on the network, newest last, for hostile nodes to replay (kept only when there are any). */
+    private final List<Envelope> recentFrames = new ArrayList<>();
+    private int recentFramesNext;
+    private boolean captureFrames;
+    private long heldBytesMax;
+    /** Inputs handled between two checks of every engine's held bytes against its budget. */
+    static final int BUDGET_CHECK_EVERY = 16;
+    /** Frames kept for replay. */
+    static final int RECENT_FRAMES_MAX = 512;
 
     /** A simulation with real Ed25519 signatures. */
     public Simulation(long seed, int nodeCount, NetworkFaults faults, EngineConfig engineConfig,
@@ -73,6 +82,7 @@ public final class Simulation {
             keys.nextBytes(secret);
             SimNode node = new SimNode(i, Identity.fromSeed(secret, scheme), stores.open(i));
             nodes.add(node);
+            checkers.knowNode(node);
             indexOf.put(node.id(), i);
         }
         for (SimNode node : nodes) {
@@ -234,7 +244,7 @@ public final class Simulation {
     /** Restarts a crashed node from its store; it repeats its votes and catches up from its peers. */
     public void restart(int index) {
         SimNode node = nodes.get(index);
-        if (node.isUp()) {
+        if (node.isUp() || node.failed) {
             return;
         }
         trace.record(scheduler.nowMs(), index, "restart");
@@ -287,10 +297,66 @@ public final class Simulation {
 
     // ------------------------------------------------------------------ the node loop
 
+    /**
+     * Hands one input to a node's engine and carries out its effects. Nothing may throw out of an engine: an
+     * exception is a violation (a remote crash in the daemon), and the node stays down for the rest of the run.
+     */
     private void handle(SimNode node, Input input) {
         trace.record(scheduler.nowMs(), node.index(), describe(input));
-        List<Effect> effects = node.engine.handle(input);
+        List<Effect> effects;
+        try {
+            effects = node.engine.handle(input);
+        } catch (RuntimeException e) {
+            checkers.fail("engine-threw", node.index(), describe(input) + ": " + e + " at "
+                    + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
+            node.failed = true;
+            crash(node.index());
+            return;
+        }
         node.executor.execute(effects);
+        if (node.isUp() && ++node.handled % BUDGET_CHECK_EVERY == 0) {
+            checkBudget(node);
+        }
+    }
+
+    /** The bytes an engine holds for messages stay within what the core's limits add up to. */
+    private void checkBudget(SimNode node) {
+        long held = node.engine.heldBytes();
+        heldBytesMax = Math.max(heldBytesMax, held);
+        long budget = node.engine.heldBytesBudget();
+        if (held > budget) {
+            checkers.fail("memory-budget", node.index(), "the engine holds " + held + " bytes for messages, over its"
+                    + " budget of " + budget);
+        }
+    }
+
+    /** Checks every up node's held bytes now (at phase ends). */
+    public void checkBudgets() {
+        for (SimNode n : nodes) {
+            if (n.isUp()) {
+                checkBudget(n);
+            }
+        }
+    }
+
+    /** The most bytes any engine held for messages at a check so far. */
+    public long heldBytesMax() {
+        return heldBytesMax;
+    }
+
+    /** From now on the network keeps the last frames it carried, for hostile nodes to replay. */
+    public void captureFrames() {
+        captureFrames = true;
+    }
+
+    /** One of the frames the network carried lately, picked by {@code random}; null if none was kept. */
+    public Envelope recentFrame(SplittableRandom random) {
+        return recentFrames.isEmpty() ? null : recentFrames.get(random.nextInt(recentFrames.size()));
+    }
+
+    /** Sends an envelope from node {@code from} to node {@code to} over the virtual network, as a node would. */
+    public void inject(int from, int to, Envelope envelope) {
+        send(nodes.get(from), new Effect.Send(nodes.get(to).id(), envelope));
     }
 
     /** Where one node's effects go: its store, the virtual network (through its adversary), timers, checkers. */
@@ -362,6 +428,14 @@ public final class Simulation {
         }
         byte[] frame = s.envelope().toByteArray();
         trace.recordBytes(frame);
+        if (captureFrames) {
+            if (recentFrames.size() < RECENT_FRAMES_MAX) {
+                recentFrames.add(s.envelope());
+            } else {
+                recentFrames.set(recentFramesNext, s.envelope());
+                recentFramesNext = (recentFramesNext + 1) % RECENT_FRAMES_MAX;
+            }
+        }
         trace.record(scheduler.nowMs(), from.index(), "send n" + to + " " + frame.length + "B");
         network.send(from.index(), to, frame, f -> deliver(nodes.get(to), from, f));
     }
