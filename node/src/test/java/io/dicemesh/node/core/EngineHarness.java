@@ -9,13 +9,12 @@ import io.dicemesh.crypto.Verified;
 import io.dicemesh.crypto.VerifyResult;
 import io.dicemesh.node.invariants.Invariants;
 import io.dicemesh.node.ledger.KvStore;
+import io.dicemesh.node.ledger.StoreProvider;
 import io.dicemesh.node.ledger.MemoryKvStore;
-import io.dicemesh.node.ledger.RocksKvStore;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.TableRules;
 import io.dicemesh.protocol.TableState;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,43 +38,6 @@ import java.util.function.UnaryOperator;
 final class EngineHarness implements AutoCloseable {
     /** Deliveries and timer firings in one pump before the harness declares a livelock. */
     static final int STEPS_MAX = 200_000;
-
-    /** Where a node keeps its ledger, and what a crash does to it. */
-    interface Stores {
-        KvStore open(int node);
-
-        void crash(int node, KvStore store);
-
-        static Stores memory() {
-            Map<Integer, MemoryKvStore> stores = new HashMap<>();
-            return new Stores() {
-                @Override
-                public KvStore open(int node) {
-                    return stores.computeIfAbsent(node, n -> new MemoryKvStore());
-                }
-
-                @Override
-                public void crash(int node, KvStore store) {
-                    ((MemoryKvStore) store).crash();
-                }
-            };
-        }
-
-        /** A RocksDB store per node under {@code dir}; a crash closes it (a killed process), a restart reopens it. */
-        static Stores rocks(Path dir) {
-            return new Stores() {
-                @Override
-                public KvStore open(int node) {
-                    return RocksKvStore.open(dir.resolve("node" + node));
-                }
-
-                @Override
-                public void crash(int node, KvStore store) {
-                    store.close();
-                }
-            };
-        }
-    }
 
     /** One send between nodes (from and to are node indexes; -1 for an identity that is not a harness node). */
     record Msg(int from, int to, Envelope envelope, Body body) {
@@ -122,7 +84,7 @@ final class EngineHarness implements AutoCloseable {
 
     private final long seed;
     private final EngineConfig config;
-    private final Stores stores;
+    private final StoreProvider stores;
     private final EnvelopeVerifier verifier = new EnvelopeVerifier();
     private final List<Node> nodes = new ArrayList<>();
     private final Map<NodeId, Integer> indexOf = new HashMap<>();
@@ -139,10 +101,10 @@ final class EngineHarness implements AutoCloseable {
     private int rejectedFrames;
 
     EngineHarness(int nodeCount, long seed) {
-        this(nodeCount, seed, EngineConfig.defaults(), Stores.memory());
+        this(nodeCount, seed, EngineConfig.defaults(), StoreProvider.memory());
     }
 
-    EngineHarness(int nodeCount, long seed, EngineConfig config, Stores stores) {
+    EngineHarness(int nodeCount, long seed, EngineConfig config, StoreProvider stores) {
         this.invariants = new Invariants(new EnvelopeVerifier(), (invariant, node, message) -> {
             throw new AssertionError(invariant + " broken at node " + nodeIndex(node) + ": " + message + " (seed "
                     + seed + ")");
@@ -439,8 +401,8 @@ final class EngineHarness implements AutoCloseable {
     public void close() {
         for (Node n : nodes) {
             n.engine = null;
-            n.store.close();
         }
+        stores.close();
     }
 
     // ------------------------------------------------------------------ tables

@@ -29,6 +29,7 @@ import io.dicemesh.protocol.TableInvite;
 import io.dicemesh.protocol.TableState;
 import io.dicemesh.protocol.Transfer;
 import io.dicemesh.protocol.WireLimits;
+import io.dicemesh.node.ledger.StoreProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -188,7 +189,7 @@ class HostileInputTest {
     @Test
     void anInviteFloodNeitherEvictsTheNodesOwnTableNorMakesItDialStrangers() {
         EngineConfig manual = EngineConfig.defaults().withAutoAcceptInvites(false);
-        try (EngineHarness h = new EngineHarness(3, SEED, manual, EngineHarness.Stores.memory())) {
+        try (EngineHarness h = new EngineHarness(3, SEED, manual, StoreProvider.memory())) {
             h.makePuppet(2);
             ClientResult.TableCreated own = assertInstanceOf(ClientResult.TableCreated.class, h.commandAndPump(0,
                     new ClientRequest.CreateTable(h.ids(0, 2), List.of(100L, 100L), 1000, NodeEngineTest.RULES)));
@@ -203,7 +204,7 @@ class HostileInputTest {
     @Test
     void oneCreatorCannotFillTheInvitesAndAGenesisWithUnknownFieldsIsRefused() {
         EngineConfig manual = EngineConfig.defaults().withAutoAcceptInvites(false);
-        try (EngineHarness h = new EngineHarness(2, SEED, manual, EngineHarness.Stores.memory())) {
+        try (EngineHarness h = new EngineHarness(2, SEED, manual, StoreProvider.memory())) {
             Identity greedy = Wire.identity("greedy");
             List<TableId> sent = new ArrayList<>();
             for (int i = 0; i < 50; i++) {

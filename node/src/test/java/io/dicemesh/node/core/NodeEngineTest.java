@@ -23,6 +23,7 @@ import io.dicemesh.protocol.LockRecord;
 import io.dicemesh.protocol.Proposal;
 import io.dicemesh.protocol.TableRules;
 import io.dicemesh.protocol.TableState;
+import io.dicemesh.node.ledger.StoreProvider;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -79,7 +80,7 @@ class NodeEngineTest {
     @Test
     void aTableStartsOnlyOnceEveryPlayerAcceptedIt() {
         EngineConfig manual = EngineConfig.defaults().withAutoAcceptInvites(false);
-        try (EngineHarness h = new EngineHarness(3, SEED, manual, EngineHarness.Stores.memory())) {
+        try (EngineHarness h = new EngineHarness(3, SEED, manual, StoreProvider.memory())) {
             ClientResult r = h.commandAndPump(0, new ClientRequest.CreateTable(h.ids(0, 1, 2),
                     List.of(100L, 200L, 300L), 10_000, RULES));
             ClientResult.TableCreated created = assertInstanceOf(ClientResult.TableCreated.class, r);

@@ -20,6 +20,7 @@ import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.LogEntry;
 import io.dicemesh.protocol.TableState;
 import io.dicemesh.protocol.Tx;
+import io.dicemesh.node.ledger.StoreProvider;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ class RocksRestartTest {
     @Test
     void aVoterWhoseStoreIsClosedAndReopenedMidSlotLetsTheSlotCommitWithTheSameTx() throws Exception {
         try (EngineHarness h = new EngineHarness(3, NodeEngineTest.SEED, EngineConfig.defaults(),
-                EngineHarness.Stores.rocks(dir))) {
+                StoreProvider.rocks(dir))) {
             TableId t = h.createTable(List.of(0, 1, 2), 1000, 100_000, NodeEngineTest.RULES);
             h.command(1, new ClientRequest.PlaceBet(t, BetKind.PASS, 10, 0, 0));
             h.advance(50);
@@ -128,7 +129,7 @@ class RocksRestartTest {
     @Test
     void aCoordinatorWhoseStoreIsClosedBeforeAnyoneSawItsPrepareStillGetsItsSlotCommitted() throws Exception {
         try (EngineHarness h = new EngineHarness(3, NodeEngineTest.SEED, EngineConfig.defaults(),
-                EngineHarness.Stores.rocks(dir))) {
+                StoreProvider.rocks(dir))) {
             TableId t = h.createTable(List.of(0, 1, 2), 1000, 100_000, NodeEngineTest.RULES);
             // Node 1 coordinates seq 1: it proposes and votes, and nothing of it gets out.
             h.dropIf(m -> m.from() == 1 && (m.kind() == Body.KindCase.PREPARE || m.kind() == Body.KindCase.VOTE

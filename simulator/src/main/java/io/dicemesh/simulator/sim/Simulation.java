@@ -16,6 +16,7 @@ import io.dicemesh.node.core.EngineConfig;
 import io.dicemesh.node.core.Input;
 import io.dicemesh.node.core.NodeEngine;
 import io.dicemesh.node.core.RandomSource;
+import io.dicemesh.node.ledger.StoreProvider;
 import io.dicemesh.node.ledger.WriteBatch;
 import io.dicemesh.protocol.Envelope;
 import java.util.ArrayList;

@@ -14,7 +14,7 @@ import io.dicemesh.simulator.sim.NetworkFaults;
 import io.dicemesh.simulator.sim.SimNode;
 import io.dicemesh.simulator.sim.SimObserver;
 import io.dicemesh.simulator.sim.Simulation;
-import io.dicemesh.simulator.sim.StoreProvider;
+import io.dicemesh.node.ledger.StoreProvider;
 import io.dicemesh.simulator.sim.TableSetup;
 import io.dicemesh.simulator.sim.Trace;
 import io.dicemesh.protocol.TableRules;

@@ -1,8 +1,5 @@
-package io.dicemesh.simulator.sim;
+package io.dicemesh.node.ledger;
 
-import io.dicemesh.node.ledger.KvStore;
-import io.dicemesh.node.ledger.MemoryKvStore;
-import io.dicemesh.node.ledger.RocksKvStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +9,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Where simulated nodes keep their ledgers, and what a crash does to them. */
+/**
+ * Where the nodes of a simulation or a protocol test keep their ledgers, and what a crash does to them: one kit for
+ * the simulator and the tests.
+ */
 public interface StoreProvider extends AutoCloseable {
     /** The node's store: a fresh one on first open, the surviving one after a crash. */
     KvStore open(int node);
