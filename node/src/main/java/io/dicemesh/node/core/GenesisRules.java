@@ -14,9 +14,10 @@ final class GenesisRules {
     static final long TOTAL_MAX = 1L << 60;
     static final int SALT_BYTES = 16;
     static final int ODDS_MULTIPLE_MAX = 1000;
-    static final int VIEW_TIMEOUT_MIN_MS = 1;
-    static final int VIEW_TIMEOUT_MAX_MS = 600_000;
-    static final int DICE_TIMEOUT_MAX_MS = 3_600_000;
+    /** Bounds of the view timeout a genesis may set (the protocol backs off from it up to its own ceiling). */
+    static final int RULE_VIEW_TIMEOUT_MIN_MS = 1;
+    static final int RULE_VIEW_TIMEOUT_MAX_MS = 600_000;
+    static final int RULE_DICE_TIMEOUT_MAX_MS = 3_600_000;
 
     private GenesisRules() {
     }
@@ -66,11 +67,11 @@ final class GenesisRules {
                 return "odds multiples must be 1 to " + ODDS_MULTIPLE_MAX;
             }
         }
-        if (r.getViewTimeoutMs() < VIEW_TIMEOUT_MIN_MS || r.getViewTimeoutMs() > VIEW_TIMEOUT_MAX_MS) {
-            return "view timeout must be " + VIEW_TIMEOUT_MIN_MS + " to " + VIEW_TIMEOUT_MAX_MS + " ms";
+        if (r.getViewTimeoutMs() < RULE_VIEW_TIMEOUT_MIN_MS || r.getViewTimeoutMs() > RULE_VIEW_TIMEOUT_MAX_MS) {
+            return "view timeout must be " + RULE_VIEW_TIMEOUT_MIN_MS + " to " + RULE_VIEW_TIMEOUT_MAX_MS + " ms";
         }
-        if (r.getDiceTimeoutMs() < 1 || r.getDiceTimeoutMs() > DICE_TIMEOUT_MAX_MS) {
-            return "dice timeout must be 1 to " + DICE_TIMEOUT_MAX_MS + " ms";
+        if (r.getDiceTimeoutMs() < 1 || r.getDiceTimeoutMs() > RULE_DICE_TIMEOUT_MAX_MS) {
+            return "dice timeout must be 1 to " + RULE_DICE_TIMEOUT_MAX_MS + " ms";
         }
         return null;
     }

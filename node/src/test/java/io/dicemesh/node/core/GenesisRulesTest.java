@@ -105,10 +105,10 @@ class GenesisRulesTest {
                 .setFour(1).setFive(1).setSix(1).setEight(1).setNine(1).setTen(GenesisRules.ODDS_MULTIPLE_MAX)))
                 .build());
         badRules("view timeout", r -> r.setViewTimeoutMs(0));
-        badRules("view timeout", r -> r.setViewTimeoutMs(GenesisRules.VIEW_TIMEOUT_MAX_MS + 1));
-        fine(good.toBuilder().setRules(good.getRules().toBuilder().setViewTimeoutMs(GenesisRules.VIEW_TIMEOUT_MAX_MS))
+        badRules("view timeout", r -> r.setViewTimeoutMs(GenesisRules.RULE_VIEW_TIMEOUT_MAX_MS + 1));
+        fine(good.toBuilder().setRules(good.getRules().toBuilder().setViewTimeoutMs(GenesisRules.RULE_VIEW_TIMEOUT_MAX_MS))
                 .build());
         badRules("dice timeout", r -> r.setDiceTimeoutMs(0));
-        badRules("dice timeout", r -> r.setDiceTimeoutMs(GenesisRules.DICE_TIMEOUT_MAX_MS + 1));
+        badRules("dice timeout", r -> r.setDiceTimeoutMs(GenesisRules.RULE_DICE_TIMEOUT_MAX_MS + 1));
     }
 }
