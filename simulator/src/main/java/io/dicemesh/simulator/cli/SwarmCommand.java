@@ -48,6 +48,10 @@ final class SwarmCommand implements Callable<Integer> {
     @Option(names = "--players", description = "Pin the players per table (default: random per seed).")
     Integer players;
 
+    @Option(names = "--hostile", description = "Pin the hostile nodes per seed (default: one or two in a quarter of "
+            + "the seeds, none in the rest).")
+    Integer hostile;
+
     @Option(names = "--store", description = "rocksdb or memory (default: ${DEFAULT-VALUE}).", defaultValue = "memory")
     String store;
 
@@ -75,7 +79,7 @@ final class SwarmCommand implements Callable<Integer> {
         if (workers > 256) {
             throw new SimMain.UsageError("--threads must be 1..256");
         }
-        SwarmPlan plan = new SwarmPlan(nodes, tables, players, RunCommand.parseStore(store), !realSignatures);
+        SwarmPlan plan = new SwarmPlan(nodes, tables, players, hostile, RunCommand.parseStore(store), !realSignatures);
         String problem = plan.configFor(firstSeed).problem();
         if (problem != null) {
             throw new SimMain.UsageError(problem);

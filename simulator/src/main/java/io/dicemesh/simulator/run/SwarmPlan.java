@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
  * Swarm testing: each seed gets its own random mesh size and fault mix (some seeds calm, some harsh), so that
  * different seeds exercise different corners. Sizes can be pinned; the rest still varies with the seed.
  */
-public record SwarmPlan(Integer nodes, Integer tables, Integer players, RunConfig.Store store, boolean fastSignatures) {
+public record SwarmPlan(Integer nodes, Integer tables, Integer players, Integer hostile, RunConfig.Store store,
+        boolean fastSignatures) {
     public RunConfig configFor(long seed) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
         int n = nodes != null ? nodes : 2 + r.nextInt(6);
@@ -22,7 +23,8 @@ public record SwarmPlan(Integer nodes, Integer tables, Integer players, RunConfi
         int crashes = r.nextInt(4);
         long skew = r.nextInt(3) == 0 ? 0 : r.nextInt(200);
         int byzantine = n > 2 && r.nextInt(4) == 0 ? 1 : 0;
-        int hostile = r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 0; // drawn last: earlier seeds keep their other draws
+        int drawn = r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 0; // drawn last: earlier seeds keep their other draws
+        int hostile = this.hostile != null ? this.hostile : drawn;
         return new RunConfig(seed, n, t, p, slots, drop, dup, reorder, 1, delayMax, partitions, crashes, skew,
                 byzantine, hostile, store, fastSignatures);
     }

@@ -18,7 +18,7 @@ class CheckersBiteTest {
     @ParameterizedTest
     @EnumSource(InjectedBug.class)
     void theSwarmFindsEveryDeliberateBugWithinABoundedNumberOfSeeds(InjectedBug bug) throws InterruptedException {
-        Swarm swarm = new Swarm(new SwarmPlan(null, null, null, RunConfig.Store.MEMORY, true), Set.of(bug),
+        Swarm swarm = new Swarm(new SwarmPlan(null, null, null, null, RunConfig.Store.MEMORY, true), Set.of(bug),
                 Runtime.getRuntime().availableProcessors());
         List<Swarm.SeedResult> results = swarm.run(1, SEEDS_MAX, Long.MAX_VALUE, true, (r, n) -> { });
         Swarm.SeedResult failed = results.stream().filter(r -> !r.ok()).findFirst().orElse(null);

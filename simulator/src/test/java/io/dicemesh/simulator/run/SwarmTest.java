@@ -26,7 +26,7 @@ class SwarmTest {
 
     @Test
     void aSwarmWithRealEd25519SignaturesHolds() throws InterruptedException {
-        Swarm swarm = new Swarm(new SwarmPlan(null, null, null, RunConfig.Store.ROCKSDB, false), Set.of(),
+        Swarm swarm = new Swarm(new SwarmPlan(null, null, null, null, RunConfig.Store.ROCKSDB, false), Set.of(),
                 Runtime.getRuntime().availableProcessors());
         List<Swarm.SeedResult> results = swarm.run(50_000, 12, Long.MAX_VALUE, false, (r, n) -> { });
         assertEquals(12, results.size());
@@ -36,7 +36,7 @@ class SwarmTest {
     }
 
     private static void assertSwarmHolds(int seeds, long first) throws InterruptedException {
-        Swarm swarm = new Swarm(new SwarmPlan(null, null, null, RunConfig.Store.MEMORY, true), Set.of(),
+        Swarm swarm = new Swarm(new SwarmPlan(null, null, null, null, RunConfig.Store.MEMORY, true), Set.of(),
                 Runtime.getRuntime().availableProcessors());
         long start = System.nanoTime();
         List<Swarm.SeedResult> results = swarm.run(first, seeds, Long.MAX_VALUE, false, (r, n) -> { });
