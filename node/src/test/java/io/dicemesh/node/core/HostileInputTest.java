@@ -69,6 +69,17 @@ class HostileInputTest {
         return h.engine(node).evidence(t).stream().anyMatch(e -> e.getCulprit().equals(h.id(culprit).byteString()));
     }
 
+    /** Every engine up holds no more bytes for messages than the core's limits add up to. */
+    private static void withinBudget(EngineHarness h) {
+        for (int i = 0; i < h.size(); i++) {
+            if (h.node(i).isUp()) {
+                long held = h.engine(i).heldBytes();
+                long budget = h.engine(i).heldBytesBudget();
+                assertTrue(held <= budget, "node " + i + " holds " + held + " bytes for messages, over " + budget);
+            }
+        }
+    }
+
     private static long evidenceOf(EngineHarness h, int node, TableId t, EvidenceKind kind, int culprit) {
         return h.engine(node).evidence(t).stream()
                 .filter(e -> e.getKind() == kind && e.getCulprit().equals(h.id(culprit).byteString())).count();
@@ -156,6 +167,7 @@ class HostileInputTest {
                             .setUnknownFields(padding(900 * 1024))).build());
             List<Effect> effects = h.inject(0, padded);
             assertTrue(effects.stream().noneMatch(e -> e instanceof Effect.Persist), "a padded Status is refused");
+            withinBudget(h);
         }
     }
 
@@ -198,6 +210,7 @@ class HostileInputTest {
             }
             assertTrue(h.engine(0).hasPendingInvite(own.table()), "the node's own table was evicted");
             assertEquals(Set.of(h.id(2)), h.engine(0).tablePeers(), "players of invites not accepted are dialed");
+            withinBudget(h);
         }
     }
 
@@ -235,6 +248,7 @@ class HostileInputTest {
             }
             assertEquals(0, h.engine(0).tablesForTest().get(t).deferredForTest(), "a stranger's messages were kept");
             assertEquals(cached, h.engine(0).verifyCacheEntriesForTest(), "a stranger's messages were cached");
+            withinBudget(h);
         }
     }
 
@@ -321,6 +335,7 @@ class HostileInputTest {
             long bet = h.command(0, new ClientRequest.PlaceBet(t, BetKind.PASS, 10, 0, 0));
             assertTrue(h.runUntil(() -> h.reply(0, bet) != null, 3_000), "a later bet never committed");
             assertTrue(assertInstanceOf(ClientResult.IntentDone.class, h.reply(0, bet)).outcome().accepted());
+            withinBudget(h);
         }
     }
 
