@@ -170,14 +170,18 @@ final class Committer {
         }
     }
 
-    /** Answers players (current or former; the gate checked) at most a few times per view timeout each. */
-    void onCertificateQuery(Verified v, long nowMs, Out out) {
-        if (!t.catchUp.mayAnswer(v.sender(), nowMs, t.catchUpIntervalMs() / 2)) {
+    /**
+     * Answers a player (current or former; the gate checked) that asks on its own channel, at most a few times
+     * per view timeout: a query relayed or replayed by anyone else earns no reply, so nobody can point this node's
+     * replies at a player, nor use up that player's allowance.
+     */
+    void onCertificateQuery(Verified v, NodeId from, long nowMs, Out out) {
+        if (!v.sender().equals(from) || !t.catchUp.mayAnswer(from, nowMs, t.catchUpIntervalMs() / 2)) {
             return;
         }
         CertificateQuery q = v.body().getCertificateQuery();
         int count = Math.max(1, Math.min(q.getMaxCount(), WireLimits.CERTIFICATES_PER_REPLY_MAX));
-        sendCertificates(v.sender(), q.getFromSeq(), count, out);
+        sendCertificates(from, q.getFromSeq(), count, out);
     }
 
     /**
@@ -236,16 +240,16 @@ final class Committer {
     }
 
     /** Keeps a seated player's message about a later slot or roll (bounded); false when its share is full. */
-    boolean defer(Verified v) {
-        return t.defer(v);
+    boolean defer(Verified v, NodeId from) {
+        return t.defer(v, from);
     }
 
     private void replayDeferred(long nowMs, Out out) {
         if (t.deferred.size() == 0) {
             return;
         }
-        for (Verified v : t.deferred.drain()) {
-            redispatch.dispatch(v, v.sender(), nowMs, out);
+        for (Deferred.Kept k : t.deferred.drain()) {
+            redispatch.dispatch(k.message(), k.from(), nowMs, out);
         }
     }
 }

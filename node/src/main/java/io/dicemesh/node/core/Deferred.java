@@ -1,11 +1,14 @@
 package io.dicemesh.node.core;
 
+import com.google.protobuf.ByteString;
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.Verified;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Messages a table keeps for a slot or dice round it has not reached yet. Only seated players' messages get here
@@ -18,13 +21,26 @@ final class Deferred {
     /** Messages kept for later from one sender. */
     static final int ENTRIES_PER_SENDER_MAX = 64;
 
-    private final List<Verified> held = new ArrayList<>();
+    /** A message kept, and the channel peer it came from. */
+    record Kept(Verified message, NodeId from) {
+    }
+
+    private final List<Kept> held = new ArrayList<>();
+    /** The signed statements held (signer and body), so a replayed copy takes no room. */
+    private final Set<List<ByteString>> statements = new HashSet<>();
     private final Map<NodeId, Long> bytesBySender = new HashMap<>();
     private final Map<NodeId, Integer> countBySender = new HashMap<>();
     private long bytes;
 
-    /** Keeps {@code v} if its sender's share ({@link #BYTES_MAX} / {@code senders}) has room; false otherwise. */
-    boolean keep(Verified v, int senders) {
+    /**
+     * Keeps {@code v} if its sender's share ({@link #BYTES_MAX} / {@code senders}) has room; false otherwise. A
+     * statement already held is kept once (true).
+     */
+    boolean keep(Verified v, NodeId from, int senders) {
+        List<ByteString> statement = List.of(v.envelope().getSender(), v.envelope().getBody());
+        if (statements.contains(statement)) {
+            return true;
+        }
         long size = Envelopes.heldBytesParsed(v.envelope());
         long share = BYTES_MAX / Math.max(1, senders);
         long used = bytesBySender.getOrDefault(v.sender(), 0L);
@@ -32,7 +48,8 @@ final class Deferred {
         if (used + size > share || count >= ENTRIES_PER_SENDER_MAX) {
             return false;
         }
-        held.add(v);
+        held.add(new Kept(v, from));
+        statements.add(statement);
         bytesBySender.put(v.sender(), used + size);
         countBySender.put(v.sender(), count + 1);
         bytes += size;
@@ -40,9 +57,10 @@ final class Deferred {
     }
 
     /** Everything kept, in arrival order; the store is empty afterwards. */
-    List<Verified> drain() {
-        List<Verified> out = new ArrayList<>(held);
+    List<Kept> drain() {
+        List<Kept> out = new ArrayList<>(held);
         held.clear();
+        statements.clear();
         bytesBySender.clear();
         countBySender.clear();
         bytes = 0;

@@ -11,7 +11,9 @@ import java.util.Map;
  * Carries out a node's effects, the one way every driver does it: the daemon's engine loop, the simulator and the
  * protocol tests. All Persist batches of a step (the effects of one input, or of a whole cycle of inputs) go down
  * as one write, synced if any of them asked for it, before any Send, Reply or event of the step: the write-ahead
- * rule, with group commit for free. Timers are kept per key; a later one replaces an earlier one.
+ * rule, with group commit for free. A step whose writes exceed one batch's limits ({@link WriteBatch#BATCH_BYTES_MAX})
+ * is written as several batches, still all before its first Send. Timers are kept per key; a later one replaces an
+ * earlier one.
  */
 public final class EffectExecutor {
     /** Where effects leave the node. */
@@ -49,20 +51,21 @@ public final class EffectExecutor {
     public boolean execute(List<Effect> effects) {
         WriteBatch.Builder writes = WriteBatch.builder();
         boolean sync = false;
-        boolean any = false;
         for (Effect e : effects) {
             if (e instanceof Effect.Persist p) {
+                if (!writes.fits(p.batch())) {
+                    if (!write(writes, sync)) {
+                        return false;
+                    }
+                    writes = WriteBatch.builder();
+                    sync = false;
+                }
                 writes.addAll(p.batch());
                 sync |= p.sync();
-                any = true;
             }
         }
-        if (any) {
-            Effect.Persist all = new Effect.Persist(writes.build(), sync);
-            io.write(all.batch(), sync);
-            if (!io.carryOn(all)) {
-                return false;
-            }
+        if (!write(writes, sync)) {
+            return false;
         }
         for (Effect e : effects) {
             if (e instanceof Effect.Persist) {
@@ -83,6 +86,16 @@ public final class EffectExecutor {
             }
         }
         return true;
+    }
+
+    /** Writes one group of the step's Persists (nothing when empty); false when {@link Io#carryOn} stopped it. */
+    private boolean write(WriteBatch.Builder writes, boolean sync) {
+        if (writes.isEmpty()) {
+            return true;
+        }
+        WriteBatch batch = writes.build();
+        io.write(batch, sync);
+        return io.carryOn(new Effect.Persist(batch, sync));
     }
 
     /** True when some timer is due at {@code nowMs}; the due ones are cleared (one Tick serves them all). */

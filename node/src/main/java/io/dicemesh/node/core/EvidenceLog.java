@@ -25,10 +25,17 @@ final class EvidenceLog {
     static final int SEEN_MAX = 4096;
 
     private final TableId table;
+    /** Bytes one remembered key takes at most (its record, the culprit's id is shared), for the budget. */
+    static final long SEEN_ENTRY_BYTES = 128;
+
+    /** What makes two pieces of evidence the same: recorded once. */
+    private record Key(EvidenceKind kind, NodeId culprit, long seq, long rollNo) {
+    }
+
     /** Keys of evidence already recorded, to record each once; bounded (oldest forgotten first). */
-    private final Set<String> seen = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+    private final Set<Key> seen = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(java.util.Map.Entry<Key, Boolean> eldest) {
             return size() > SEEN_MAX;
         }
     });
@@ -48,8 +55,7 @@ final class EvidenceLog {
     /** As above, with the tx the proof is about when no envelope of the proof carries it. */
     void record(Out out, EvidenceKind kind, NodeId culprit, long seq, int view, long rollNo, List<Envelope> proof,
             ByteString tx, String detail) {
-        String key = kind + "/" + culprit + "/" + seq + "/" + rollNo;
-        if (!seen.add(key)) {
+        if (!seen.add(new Key(kind, culprit, seq, rollNo))) {
             return;
         }
         Evidence evidence = Evidence.newBuilder().setKind(kind).setTableId(table.bytes())
@@ -70,17 +76,7 @@ final class EvidenceLog {
     }
 
     long heldBytes() {
-        return recentBytes;
-    }
-
-    /** The stored evidence that this node halted the table at {@code seq}, if any (after a restart). */
-    Evidence haltedAt(long seq) {
-        for (Evidence e : recent) {
-            if (e.getKind() == EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX && e.getSeq() == seq) {
-                return e;
-            }
-        }
-        return null;
+        return recentBytes + seen.size() * SEEN_ENTRY_BYTES;
     }
 
     List<Evidence> recent() {
@@ -99,7 +95,9 @@ final class EvidenceLog {
     /** Re-installs evidence read back from the ledger after a restart. */
     void restore(List<Evidence> stored) {
         for (Evidence e : stored) {
-            seen.add(e.getKind() + "/" + NodeId.of(e.getCulprit()) + "/" + e.getSeq() + "/" + e.getRollNo());
+            if (NodeId.isWellFormed(e.getCulprit())) {
+                seen.add(new Key(e.getKind(), NodeId.of(e.getCulprit()), e.getSeq(), e.getRollNo()));
+            }
             keepRecent(e);
         }
         this.stored = stored.size();

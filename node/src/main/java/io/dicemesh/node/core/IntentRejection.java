@@ -13,6 +13,7 @@ public enum IntentRejection {
     OVER_MAX,
     ODDS_OVER_LIMIT,
     INSUFFICIENT_STACK,
+    FELT_FULL,
     BANK_CANNOT_COVER,
     // the table
     /** The batch number was already applied: a replay or a resend. */

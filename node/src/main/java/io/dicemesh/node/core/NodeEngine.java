@@ -201,14 +201,22 @@ public final class NodeEngine {
             return false;
         }
         int ofCreator = 0;
+        int ofOthers = 0;
         for (Map.Entry<TableId, NodeId> e : creators.entrySet()) {
             TableEngine t = tables.get(e.getKey());
-            ofCreator += e.getValue().equals(table.creator()) && t != null && !t.model().closed() ? 1 : 0;
+            if (t != null && !t.model().closed() && !e.getValue().equals(ctx.me)) {
+                ofOthers++;
+                ofCreator += e.getValue().equals(table.creator()) ? 1 : 0;
+            }
         }
         for (PendingTable p : pending.tables()) {
-            ofCreator += p.creator().equals(table.creator()) && pending.accepted(p) ? 1 : 0;
+            if (pending.accepted(p) && !p.creator().equals(ctx.me)) {
+                ofOthers++;
+                ofCreator += p.creator().equals(table.creator()) ? 1 : 0;
+            }
         }
-        return ofCreator < NodeEngineLimits.AUTO_ACCEPTS_PER_CREATOR_MAX;
+        return ofCreator < NodeEngineLimits.AUTO_ACCEPTS_PER_CREATOR_MAX
+                && ofOthers < NodeEngineLimits.AUTO_ACCEPTED_TABLES_MAX;
     }
 
     /** Tables this node holds: started ones and pending ones it accepted. */
@@ -309,11 +317,14 @@ public final class NodeEngine {
      */
     private void queryGenesis(NodeId peer, TableId id, long now, Out out) {
         long intervalMs = ctx.config.resendIntervalMs() / 4;
+        boolean tablePeer = tablePeers().contains(peer); // strangers share one slot and cannot take it from these
         boolean recently = lastGenesisQueryMs != Long.MIN_VALUE && now - lastGenesisQueryMs < intervalMs;
-        if (peer.equals(ctx.me) || recently || !genesisQueries.allow(peer, now, intervalMs)) {
+        if (peer.equals(ctx.me) || (!tablePeer && recently) || !genesisQueries.allow(peer, now, intervalMs)) {
             return;
         }
-        lastGenesisQueryMs = now;
+        if (!tablePeer) {
+            lastGenesisQueryMs = now;
+        }
         out.send(peer, ctx.sign(Body.newBuilder().setGenesisQuery(GenesisQuery.newBuilder()
                 .setTableId(id.bytes())).build()));
     }

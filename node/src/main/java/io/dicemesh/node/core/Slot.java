@@ -407,6 +407,9 @@ final class Slot {
     /** Bytes this slot holds for messages: txs, Prepares, proposals, votes and Statuses. */
     long heldBytes() {
         long bytes = txBytes;
+        if (lock != null) { // the lock keeps its own Prepare and tx, which may differ from the ones kept above
+            bytes += Envelopes.heldBytes(lock.prepare()) + lock.tx().size();
+        }
         for (Envelope p : proposals.values()) {
             bytes += Envelopes.heldBytes(p);
         }
@@ -426,7 +429,8 @@ final class Slot {
     static long heldBytesMax(int players) {
         long vote = WireLimits.SMALL_MESSAGE_BYTES_MAX + 128L;
         long status = WireLimits.STATUS_BYTES_MAX + 128L;
-        return TX_BYTES_MAX + PROPOSALS_MAX * vote + (long) TXS_MAX * players * vote + players * vote
+        long lockBytes = WireLimits.FRAME_BYTES_MAX + 128L + WireLimits.TX_BYTES_MAX;
+        return TX_BYTES_MAX + lockBytes + PROPOSALS_MAX * vote + (long) TXS_MAX * players * vote + players * vote
                 + (WireLimits.VIEWS_AHEAD_MAX + 1L) * players * status;
     }
 

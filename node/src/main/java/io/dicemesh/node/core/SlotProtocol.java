@@ -28,6 +28,8 @@ import java.util.List;
 final class SlotProtocol {
     private final TableContext t;
     private final Committer committer;
+    /** Nacks and repeated votes this node signs or sends per coordinator: a replayed Prepare costs one per interval. */
+    private final RateLimiter replies = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
 
     SlotProtocol(TableContext t, Committer committer) {
         this.t = t;
@@ -81,7 +83,7 @@ final class SlotProtocol {
         }
         Locks.Justified j = Locks.check(t.state, t.slot.seq, view, p.getJustificationList(), t.node::verify);
         if (!j.valid()) {
-            nack(coordinator, view, NackReason.NACK_BAD_JUSTIFICATION, j.problem(), out);
+            nack(coordinator, view, NackReason.NACK_BAD_JUSTIFICATION, j.problem(), nowMs, out);
             t.evidence.record(out, EvidenceKind.EVIDENCE_BAD_JUSTIFICATION, coordinator, t.slot.seq, view,
                     t.state.rollNo(), List.of(v.envelope()), j.problem());
             return false;
@@ -89,7 +91,8 @@ final class SlotProtocol {
         learnFromJustification(j, out);
         if (j.highestLock() != null && !j.highestLock().txHash().equals(prop.getTxHash())
                 && t.node.safety.honoursJustificationLocks()) {
-            nack(coordinator, view, NackReason.NACK_IGNORES_LOCK, "justification shows a lock on another tx", out);
+            nack(coordinator, view, NackReason.NACK_IGNORES_LOCK, "justification shows a lock on another tx", nowMs,
+                    out);
             t.evidence.record(out, EvidenceKind.EVIDENCE_IGNORED_LOCK, coordinator, t.slot.seq, view,
                     t.state.rollNo(), List.of(v.envelope()), "proposal ignores a lock in its justification");
             return false;
@@ -103,20 +106,23 @@ final class SlotProtocol {
         ByteString hash = prop.getTxHash();
         Lock lock = t.slot.lock();
         if (view < t.slot.view()) {
-            nack(coordinator, view, NackReason.NACK_STALE_VIEW, "this player is in view " + t.slot.view(), out);
+            nack(coordinator, view, NackReason.NACK_STALE_VIEW, "this player is in view " + t.slot.view(), nowMs,
+                    out);
             return;
         }
         if (t.slot.votedIn(view)) {
-            out.send(v.sender(), lock.vote()); // it may have missed our vote
+            if (mayReply(coordinator, nowMs)) {
+                out.send(coordinator, lock.vote()); // it may have missed our vote
+            }
             return;
         }
         if (lock != null && !lock.txHash().equals(hash) && !t.node.safety.lockMayMove()) {
-            nack(coordinator, view, NackReason.NACK_LOCKED_ON_OTHER_TX, "locked on another tx", out);
+            nack(coordinator, view, NackReason.NACK_LOCKED_ON_OTHER_TX, "locked on another tx", nowMs, out);
             return;
         }
         TxCheck check = t.validator.check(t.state, p.getTx());
         if (check instanceof TxCheck.Invalid bad) {
-            nack(coordinator, view, bad.reason(), bad.detail(), out);
+            nack(coordinator, view, bad.reason(), bad.detail(), nowMs, out);
             if (bad.evidence() != null) {
                 NodeId culprit = bad.evidence() == EvidenceKind.EVIDENCE_FORGED_INTENT_BATCH ? coordinator
                         : bad.culprit();
@@ -221,7 +227,10 @@ final class SlotProtocol {
         }
         t.startSlot(nowMs);
         if (view > t.slot.view() && t.isSeated() && t.slot.mayFollow(nowMs, followIntervalMs())) {
-            moveToView(view, nowMs, "joined the view change of " + v.sender(), true, out);
+            int target = Math.min(view, Math.min(t.slot.view() + WireLimits.VIEWS_AHEAD_MAX, VIEW_CEILING));
+            if (target > t.slot.view()) {
+                moveToView(target, nowMs, "joined the view change of " + v.sender(), true, out);
+            }
         }
         if (!t.slot.inWindow(view)) {
             t.drop(out, v, "status for view " + view + " while this node is in view " + t.slot.view()
@@ -258,13 +267,21 @@ final class SlotProtocol {
         }
     }
 
+    /** The highest view a node ever enters: every view up to it is one the gate lets through. */
+    static final int VIEW_CEILING = TableGate.VIEW_LIMIT - 1;
+
     /**
      * The view deadline passed: leave for the next view, or straight for the highest view a player has shown a
      * Status for (within the window this node keeps), so that nodes a few views apart meet again.
      */
     void onDeadline(long nowMs, Out out) {
-        int next = Math.max(t.slot.view() + 1, t.slot.highestStatusView());
-        moveToView(next, nowMs, "timeout", false, out);
+        int next = Math.min(Math.max(t.slot.view() + 1, t.slot.highestStatusView()), VIEW_CEILING);
+        if (next > t.slot.view()) {
+            moveToView(next, nowMs, "timeout", false, out);
+        } else {
+            nudge(out); // at the last view there is: repeat, and keep waiting
+            t.slot.armDeadline(nowMs, t.viewTimeoutMs(t.slot.view()));
+        }
     }
 
     /** Leaves the current view: a durable Status (with this node's lock) to every player, and work resent. */
@@ -324,10 +341,18 @@ final class SlotProtocol {
                 n.getReason().name() + ": " + n.getDetail()));
     }
 
-    void nack(NodeId coordinator, int view, NackReason reason, String detail, Out out) {
+    /** Tells the coordinator why no vote came (diagnosis only), at most once per catch-up interval. */
+    private void nack(NodeId coordinator, int view, NackReason reason, String detail, long nowMs, Out out) {
+        if (!mayReply(coordinator, nowMs)) {
+            return;
+        }
         String d = detail.length() > 200 ? detail.substring(0, 200) : detail;
         out.send(coordinator, t.node.sign(Body.newBuilder().setNack(Nack.newBuilder().setTableId(t.state.id().bytes())
                 .setSeq(t.slot.seq).setView(view).setReason(reason).setDetail(d)).build()));
+    }
+
+    private boolean mayReply(NodeId coordinator, long nowMs) {
+        return replies.allow(coordinator, nowMs, t.catchUpIntervalMs());
     }
 
     /** What every handler here may rely on: the gate sorted the message as CURRENT, from a seated player. */

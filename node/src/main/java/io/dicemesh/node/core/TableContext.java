@@ -1,5 +1,6 @@
 package io.dicemesh.node.core;
 
+import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.Verified;
 
 /**
@@ -46,8 +47,8 @@ final class TableContext {
     }
 
     /** Keeps a message of a seated player for later (bounded per sender); false when its share is full. */
-    boolean defer(Verified v) {
-        return deferred.keep(v, Math.max(1, state.active().size()));
+    boolean defer(Verified v, NodeId from) {
+        return deferred.keep(v, from, Math.max(1, state.active().size()));
     }
 
     /** The slot is under way here: its first traffic, or work this node holds for it. */

@@ -103,9 +103,11 @@ final class TableEngine {
 
     void restoreEvidence(List<Evidence> stored) {
         t.evidence.restore(stored);
-        Evidence halted = t.evidence.haltedAt(t.state.seq() + 1);
-        if (halted != null) {
-            t.haltedBecause = halted.getDetail() + " (seq " + halted.getSeq() + ")";
+        for (Evidence e : stored) { // all of it: a record holding a whole tx may not be among those kept in memory
+            if (e.getKind() == io.dicemesh.protocol.EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX
+                    && e.getSeq() == t.state.seq() + 1) {
+                t.haltedBecause = e.getDetail() + " (seq " + e.getSeq() + ")";
+            }
         }
     }
 
@@ -166,12 +168,12 @@ final class TableEngine {
         switch (s.verdict()) {
             case JUNK -> t.drop(out, v, s.reason());
             case PAST -> {
-                if (isSlotMessage(v)) {
-                    committer.helpBehind(v.sender(), s.seq(), nowMs, out);
+                if (isSlotMessage(v) && v.sender().equals(from)) { // a relayed or replayed message earns no reply
+                    committer.helpBehind(from, s.seq(), nowMs, out);
                 }
             }
             case FUTURE -> {
-                if (committer.defer(v)) {
+                if (committer.defer(v, from)) {
                     t.node.remember(v);
                 } else {
                     t.drop(out, v, "no room left for its sender's messages for later");
@@ -183,12 +185,12 @@ final class TableEngine {
             case AHEAD -> committer.query(v.sender(), nowMs, out);
             case CURRENT -> {
                 t.node.remember(v);
-                handle(v, s, nowMs, out);
+                handle(v, from, s, nowMs, out);
             }
         }
     }
 
-    private void handle(Verified v, TableGate.Sorted s, long nowMs, Out out) {
+    private void handle(Verified v, NodeId from, TableGate.Sorted s, long nowMs, Out out) {
         switch (v.kind()) {
             case INTENT_BATCH -> intents.onIntentBatch(v, out);
             case DICE_COMMITMENT -> diceDesk.onCommitment(v, nowMs, out);
@@ -197,7 +199,7 @@ final class TableEngine {
             case VOTE -> protocol.onVote(v, s, nowMs, out);
             case STATUS -> protocol.onStatus(v, s, nowMs, out);
             case NACK -> protocol.onNack(v, s, out);
-            case CERTIFICATE_QUERY -> committer.onCertificateQuery(v, nowMs, out);
+            case CERTIFICATE_QUERY -> committer.onCertificateQuery(v, from, nowMs, out);
             case CERTIFICATE_REPLY -> committer.onCertificateReply(v, nowMs, out);
             default -> throw new IllegalStateException("the gate let a " + v.kind() + " through");
         }
@@ -363,7 +365,7 @@ final class TableEngine {
         long dice = 2L * players * (io.dicemesh.protocol.WireLimits.SMALL_MESSAGE_BYTES_MAX + 128L);
         return Slot.heldBytesMax(players) + players * IntentPool.BYTES_PER_PLAYER_MAX + dice + Deferred.BYTES_MAX
                 + CatchUp.RECENT_BYTES_MAX + io.dicemesh.protocol.WireLimits.FRAME_BYTES_MAX
-                + EvidenceLog.RECENT_BYTES_MAX;
+                + EvidenceLog.RECENT_BYTES_MAX + EvidenceLog.SEEN_MAX * EvidenceLog.SEEN_ENTRY_BYTES;
     }
 
     /** Messages kept for later slots or dice rounds (tests). */

@@ -48,7 +48,10 @@ final class BetChecks {
                 return Refusal.OVER_MAX;
             }
         }
-        return amount > stack ? Refusal.INSUFFICIENT_STACK : null;
+        if (amount > stack) {
+            return Refusal.INSUFFICIENT_STACK;
+        }
+        return felt.betsOf(seat) >= Felt.BETS_PER_SEAT_MAX ? Refusal.FELT_FULL : null;
     }
 
     static Refusal takeDown(Felt felt, int seat, long betId) {

@@ -8,7 +8,22 @@ import java.util.List;
  * rule returns the newest bet first. A come bet that moves to its come point is replaced in place, keeping its rank.
  */
 final class Felt {
+    /**
+     * Bets one seat may have on the felt at once: far more than a craps layout has places for, and a bound on what
+     * every step costs (each roll settles every bet, and every peer checks the whole felt after every slot).
+     */
+    static final int BETS_PER_SEAT_MAX = 100;
+
     private final ArrayList<Bet> bets = new ArrayList<>();
+
+    /** How many bets the seat has on the felt. */
+    int betsOf(int seat) {
+        int n = 0;
+        for (Bet bet : bets) {
+            n += bet.seat() == seat ? 1 : 0;
+        }
+        return n;
+    }
 
     int size() {
         return bets.size();

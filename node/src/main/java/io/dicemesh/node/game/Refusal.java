@@ -12,6 +12,8 @@ public enum Refusal {
     OVER_MAX("over-max"),
     ODDS_OVER_LIMIT("odds-over-limit"),
     INSUFFICIENT_STACK("insufficient-stack"),
+    /** Not in CRAPS.md: a seat already has {@link Felt#BETS_PER_SEAT_MAX} bets on the felt (a bound of dicemesh's). */
+    FELT_FULL("felt-full"),
     BANK_CANNOT_COVER("bank-cannot-cover");
 
     private final String label;

@@ -1,6 +1,8 @@
 package io.dicemesh.node.game;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything that must hold for a table between steps. Checked after construction and restore, and by tests and
@@ -27,8 +29,11 @@ final class TableInvariants {
             throw violation("next bet id " + table.nextBetId() + " < 1");
         }
         List<Bet> felt = table.felt();
-        for (int i = 0; i < felt.size(); i++) {
-            checkBet(felt, i);
+        Map<Long, Bet> earlier = new HashMap<>(); // bets before the one checked, by id: the check stays linear
+        Map<Long, Long> oddsOn = new HashMap<>();
+        for (Bet bet : felt) {
+            checkBet(earlier, oddsOn, bet);
+            earlier.put(bet.id(), bet);
         }
         checkConservation(felt);
     }
@@ -57,22 +62,19 @@ final class TableInvariants {
         }
     }
 
-    private void checkBet(List<Bet> felt, int index) {
-        Bet bet = felt.get(index);
+    private void checkBet(Map<Long, Bet> earlier, Map<Long, Long> oddsOn, Bet bet) {
         if (bet.id() >= table.nextBetId()) {
             throw violation(bet, "id not below the next bet id " + table.nextBetId());
         }
         if (bet.seat() >= table.seats() || !table.isActive(bet.seat())) {
             throw violation(bet, "no active seat " + bet.seat());
         }
-        for (int j = 0; j < index; j++) {
-            if (felt.get(j).id() == bet.id()) {
-                throw violation(bet, "id twice on the felt");
-            }
+        if (earlier.containsKey(bet.id())) {
+            throw violation(bet, "id twice on the felt");
         }
         checkShape(bet);
         if (bet.kind().isOdds()) {
-            checkOdds(felt, index, bet);
+            checkOdds(earlier, oddsOn, bet);
         }
     }
 
@@ -98,11 +100,8 @@ final class TableInvariants {
     }
 
     /** Odds follow an earlier bet of the same seat and the right kind that has a point, within the limit. */
-    private void checkOdds(List<Bet> felt, int index, Bet odds) {
-        Bet base = null;
-        for (int j = 0; j < index && base == null; j++) {
-            base = felt.get(j).id() == odds.on() ? felt.get(j) : null;
-        }
+    private void checkOdds(Map<Long, Bet> earlier, Map<Long, Long> oddsOn, Bet odds) {
+        Bet base = earlier.get(odds.on());
         if (base == null || base.seat() != odds.seat() || base.kind() != odds.kind().oddsBase()) {
             throw violation(odds, "no base bet " + odds.on() + " of this seat and kind before it on the felt");
         }
@@ -110,11 +109,7 @@ final class TableInvariants {
         if (oddsPoint == 0) {
             throw violation(odds, "its base has no point");
         }
-        long oddsTotal = 0;
-        for (int j = 0; j <= index; j++) {
-            Bet other = felt.get(j);
-            oddsTotal += other.kind().isOdds() && other.on() == base.id() ? other.stake() : 0;
-        }
+        long oddsTotal = oddsOn.merge(base.id(), odds.stake(), Long::sum); // stakes are at most 2^60 in all
         long limit = BetChecks.saturatingMultiply(base.stake(), table.rules().odds().multipleFor(oddsPoint));
         if (oddsTotal > limit) {
             throw violation(odds, "odds " + oddsTotal + " over the limit " + limit);

@@ -166,6 +166,11 @@ public final class WriteBatch {
             return this;
         }
 
+        /** True when {@link #addAll} would take {@code other} within the batch limits. */
+        public boolean fits(WriteBatch other) {
+            return ops.size() + other.ops.size() <= BATCH_OPS_MAX && sizeBytes + other.sizeBytes <= BATCH_BYTES_MAX;
+        }
+
         public boolean isEmpty() {
             return ops.isEmpty();
         }

@@ -280,13 +280,21 @@ final class EngineHarness implements AutoCloseable {
      * are carried out (sends are queued, not delivered: call {@link #pump}).
      */
     List<Effect> inject(int to, Envelope envelope) {
+        return injectVia(to, null, envelope);
+    }
+
+    /**
+     * As {@link #inject(int, Envelope)}, but delivered on the channel of {@code channelPeer} (a relay, or a replay
+     * by someone who is not the signer); null: the signer's own channel.
+     */
+    List<Effect> injectVia(int to, NodeId channelPeer, Envelope envelope) {
         VerifyResult r = verifier.open(envelope.toByteArray());
         if (!(r instanceof Verified v)) {
             rejectedFrames++;
             return List.of();
         }
         Node n = nodes.get(to);
-        return handle(n, new Input.MessageIn(nowMs, v.sender(), v));
+        return handle(n, new Input.MessageIn(nowMs, channelPeer == null ? v.sender() : channelPeer, v));
     }
 
     /** Delivers queued sends, FIFO, until none is left (timers do not fire: see {@link #advance}). */

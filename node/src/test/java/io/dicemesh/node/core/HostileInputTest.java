@@ -370,6 +370,66 @@ class HostileInputTest {
         }
     }
 
+    // ------------------------------------------------------------------ found by the review of these fixes
+
+    @Test
+    void aReplayedCertificateQueryEarnsNoReplyAndLeavesThePlayersOwnQueryAnswered() {
+        try (EngineHarness h = NodeEngineTest.harness(3)) {
+            TableId t = NodeEngineTest.table(h, 3);
+            for (int i = 0; i < 5; i++) {
+                h.command(0, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0));
+                h.advance(50);
+            }
+            Envelope query = io.dicemesh.crypto.Signatures.seal(h.identity(2), Body.newBuilder()
+                    .setCertificateQuery(io.dicemesh.protocol.CertificateQuery.newBuilder().setTableId(t.bytes())
+                            .setFromSeq(1).setMaxCount(64)).build());
+            NodeId replayer = Wire.identity("former-player").nodeId();
+            int before = h.sent(m -> m.from() == 0 && m.kind() == Body.KindCase.CERTIFICATE_REPLY).size();
+            for (int i = 0; i < 100; i++) {
+                h.injectVia(0, replayer, query);
+            }
+            assertEquals(before, h.sent(m -> m.from() == 0 && m.kind() == Body.KindCase.CERTIFICATE_REPLY).size(),
+                    "a replayed query made node 0 send certificates");
+            h.inject(0, query); // the player's own channel
+            assertEquals(before + 1, h.sent(m -> m.from() == 0 && m.kind() == Body.KindCase.CERTIFICATE_REPLY)
+                    .size(), "the player's own query was not answered");
+        }
+    }
+
+    @Test
+    void aStatusForAHugeViewMovesAnHonestNodeOnlyAFewViewsAndTheTableStillCommits() {
+        try (EngineHarness h = NodeEngineTest.harness(3)) {
+            TableId t = NodeEngineTest.table(h, 3);
+            h.inject(0, Wire.status(h.identity(2), t, 1, TableGate.VIEW_LIMIT - 1, null));
+            int view = h.engine(0).currentView(t);
+            assertTrue(view <= WireLimits.VIEWS_AHEAD_MAX, "followed a liar to view " + view);
+            long bet = h.command(0, new ClientRequest.PlaceBet(t, BetKind.PASS, 10, 0, 0));
+            assertTrue(h.runUntil(() -> h.reply(0, bet) != null, 60_000), "the table never committed again: "
+                    + h.engine(0).debugState(t));
+        }
+    }
+
+    @Test
+    void manyCreatorKeysCannotSeatAnAutoAcceptingNodeAtMoreThanAFewTables() {
+        try (EngineHarness h = NodeEngineTest.harness(2)) {
+            int started = 0;
+            for (int k = 0; k < 32; k++) {
+                Identity creator = Wire.identity("creator" + k);
+                for (int i = 0; i < 4; i++) {
+                    Envelope inv = invite(creator, h.id(0), i, null);
+                    h.inject(0, inv);
+                    h.inject(0, creator, Body.newBuilder().setGenesisAccept(io.dicemesh.protocol.GenesisAccept
+                            .newBuilder().setTableId(idOf(inv).bytes())).build());
+                }
+            }
+            started = h.engine(0).tableIds().size();
+            assertTrue(started <= NodeEngineLimits.AUTO_ACCEPTED_TABLES_MAX, started + " tables of strangers");
+            assertInstanceOf(ClientResult.TableCreated.class, h.commandAndPump(0, new ClientRequest.CreateTable(
+                    h.ids(0, 1), List.of(100L, 100L), 1000, NodeEngineTest.RULES)), "the node can still create");
+            withinBudget(h);
+        }
+    }
+
     static List<Evidence> evidence(EngineHarness h, int node, TableId t) {
         return h.engine(node).evidence(t);
     }

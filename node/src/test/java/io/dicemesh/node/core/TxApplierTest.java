@@ -195,6 +195,22 @@ class TxApplierTest {
     }
 
     @Test
+    void aSeatWithItsMostBetsOnTheFeltIsRefusedFeltFull() {
+        TableFixture rich = new TableFixture(2, 100_000, 10_000_000);
+        TableModel s = rich.fresh();
+        int most = 100; // Felt.BETS_PER_SEAT_MAX
+        Intent[] bets = new Intent[most + 1];
+        for (int i = 0; i <= most; i++) {
+            bets[i] = Wire.bet(i + 1, BetType.FIELD, 5);
+        }
+        ApplyResult r = rich.applyBatches(s, Wire.batch(rich.player(0), rich.id, 1, bets));
+        assertTrue(r.intents().get(most - 1).accepted());
+        assertEquals(IntentRejection.FELT_FULL, r.intents().get(most).rejection());
+        seen.add(IntentRejection.FELT_FULL);
+        assertEquals(most, s.game().felt().size());
+    }
+
+    @Test
     void oddsBetsFollowTheirBaseAndItsLimit() {
         assertNull(one(0, Wire.bet(1, BetType.PASS, 10)));
         expect(IntentRejection.NOT_ALLOWED_NOW, 0, Wire.bet(2, BetType.PASS_ODDS, 10, 0, 1)); // come-out
@@ -379,6 +395,7 @@ class TxApplierTest {
         List<java.util.function.Consumer<TxApplierTest>> cases = List.of(
                 TxApplierTest::batchesApplyOnlyInContiguousOrderAndADuplicateChangesNothing,
                 TxApplierTest::placeBetRefusalsFollowTheCrapsRules, TxApplierTest::aBetTheBankCannotCoverIsRefused,
+                TxApplierTest::aSeatWithItsMostBetsOnTheFeltIsRefusedFeltFull,
                 TxApplierTest::oddsBetsFollowTheirBaseAndItsLimit,
                 TxApplierTest::takeDownAcceptedReturnsTheStakeAndItsRefusalsHaveReasons,
                 TxApplierTest::intentWithoutAKindIsMalformed, TxApplierTest::transferRefusals,

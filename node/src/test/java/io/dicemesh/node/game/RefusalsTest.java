@@ -136,4 +136,16 @@ class RefusalsTest {
         assertEquals(INSUFFICIENT_STACK, t.refused(1, BetRequest.of(BetKind.ANY_SEVEN, 141)),
                 "the stack (140) is checked before the bank");
     }
+
+    @Test
+    void aSeatWithItsMostBetsOnTheFeltIsRefusedFeltFullAndTheOthersStillBet() {
+        TableDriver t = TableDriver.twoPlayers();
+        for (int i = 0; i < Felt.BETS_PER_SEAT_MAX; i++) {
+            t.bet(0, FIELD, 5);
+        }
+        assertEquals(Refusal.FELT_FULL, t.refused(0, BetRequest.of(FIELD, 5)));
+        assertEquals(OVER_MAX, t.refused(0, BetRequest.of(FIELD, 1_000_000_000L)),
+                "an earlier reason still comes first");
+        t.bet(1, FIELD, 5);
+    }
 }
