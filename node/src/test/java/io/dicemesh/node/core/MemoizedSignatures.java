@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.api.HookType;
 import com.code_intelligence.jazzer.api.MethodHook;
 import com.google.protobuf.ByteString;
 import io.dicemesh.crypto.Sha256;
+import io.dicemesh.crypto.SignatureScheme;
 import java.lang.invoke.MethodHandle;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,8 +13,11 @@ import java.util.Map;
  * Jazzer hooks (loaded only by the fuzzing run of {@link EngineFuzzTest}, through {@code jazzer.custom_hooks}) that
  * remember Ed25519 results: every execution builds the same harness and table, so the same keys sign and check the
  * same messages again, and Ed25519 would otherwise take most of each execution. Signing is deterministic and a
- * check depends only on the key, the message and the signature, so a remembered result is the result: nothing the
- * engine sees changes (the same inputs replay without these hooks). Bounded: each map forgets its oldest entries.
+ * check depends only on the key, the message and the signature, so a remembered result is the result. A signature
+ * made here is also remembered as one that verifies under its key, as every Ed25519 signature of a valid key does:
+ * then checking what the nodes and the fuzzer signed costs a lookup, and only altered or forged envelopes are
+ * checked for real. Nothing the engine sees changes (the same inputs replay without these hooks). Bounded: each map
+ * forgets its oldest entries.
  */
 public final class MemoizedSignatures {
     /** Entries kept per map: about 100 bytes each. */
@@ -53,17 +57,42 @@ public final class MemoizedSignatures {
         }
     }
 
+    /**
+     * The decoded key, the same object every time: decoded with the scheme when no check decoded it yet (that call
+     * may itself come through {@link #decodeKey}, which then remembers it).
+     */
+    private static Object decoded(SignatureScheme scheme, byte[] publicKey) {
+        ByteString key = ByteString.copyFrom(publicKey);
+        synchronized (KEYS) {
+            Object decoded = KEYS.get(key);
+            if (decoded != null) {
+                return decoded;
+            }
+            decoded = scheme.decodeKey(publicKey);
+            KEYS.putIfAbsent(key, decoded);
+            return KEYS.get(key);
+        }
+    }
+
     @MethodHook(type = HookType.REPLACE, targetClassName = "io.dicemesh.crypto.SignatureScheme", targetMethod = "sign")
     public static byte[] sign(MethodHandle method, Object scheme, Object[] args, int hookId) throws Throwable {
         ByteString key = digest((byte[]) args[1], (byte[]) args[2]);
+        byte[] sig;
         synchronized (SIGNATURES) {
-            byte[] sig = SIGNATURES.get(key);
+            sig = SIGNATURES.get(key);
             if (sig == null) {
                 sig = (byte[]) method.invokeWithArguments(scheme, args[0], args[1], args[2]);
                 SIGNATURES.put(key, sig.clone());
             }
-            return sig.clone();
         }
+        Object point = decoded((SignatureScheme) scheme, (byte[]) args[1]);
+        if (point != null) {
+            Check check = new Check(point, digest((byte[]) args[2]), ByteString.copyFrom(sig));
+            synchronized (CHECKS) {
+                CHECKS.put(check, Boolean.TRUE);
+            }
+        }
+        return sig.clone();
     }
 
     @MethodHook(type = HookType.REPLACE, targetClassName = "io.dicemesh.crypto.SignatureScheme",
