@@ -190,7 +190,7 @@ public final class NodeEngine {
                 || genesis.getCreator().equals(ctx.me.byteString()))) {
             accept(table, now, out);
         } else {
-            savePending(table, out);
+            savePending(table, out, false);
         }
         maybeStart(table, now, out);
     }
@@ -232,7 +232,10 @@ public final class NodeEngine {
         Envelope accept = ctx.sign(Body.newBuilder().setGenesisAccept(GenesisAccept.newBuilder()
                 .setTableId(table.id.bytes())).build());
         table.accepts.put(ctx.me, accept);
-        savePending(table, out);
+        // Synced before the accept leaves: a table that any player started was then accepted durably by every
+        // player, so even a crash of them all before the table's first synced write cannot lose it (each comes back
+        // with the pending table and its own accept, and they start it again).
+        savePending(table, out, true);
         table.lastResendMs = now;
         out.sendAll(table.players, ctx.me, table.invite);
         out.sendAll(table.players, ctx.me, accept);
@@ -260,7 +263,7 @@ public final class NodeEngine {
             return;
         }
         if (table.accepts.putIfAbsent(v.sender(), v.envelope()) == null) {
-            savePending(table, out);
+            savePending(table, out, false);
         }
         maybeStart(table, now, out);
     }
@@ -329,10 +332,10 @@ public final class NodeEngine {
                 .setTableId(id.bytes())).build()));
     }
 
-    private void savePending(PendingTable table, Out out) {
+    private void savePending(PendingTable table, Out out, boolean sync) {
         out.persist(WriteBatch.builder().put(Column.TABLES,
                 LedgerLayout.tableKey(LedgerLayout.PENDING_GENESIS, table.id.bytes()), table.record().toByteArray())
-                .build(), false);
+                .build(), sync);
     }
 
     /** Seq 0 commits once every player accepted: the genesis record and the first state in one write. */

@@ -44,6 +44,24 @@ class NodeEngineLivenessTest {
     }
 
     @Test
+    void aTableEveryPlayerCrashedOutOfBeforeAnythingAtItWasSyncedStartsAgainWhenTheyComeBack() {
+        try (EngineHarness h = harness(2)) {
+            TableId t = table(h, 2); // started at both; nothing at the table has been voted or committed yet
+            h.crash(0);
+            h.crash(1); // each keeps only what it synced
+            h.restart(0);
+            h.restart(1);
+            h.linkUp(0, 1);
+            h.linkUp(1, 0);
+            assertTrue(h.runUntil(() -> h.engine(0).tableIds().contains(t) && h.engine(1).tableIds().contains(t),
+                    30_000), "a table both players had started was lost by both");
+            long roll = h.command(1, new ClientRequest.Roll(t));
+            assertTrue(h.runUntil(() -> h.reply(1, roll) != null, 30_000), "the table came back but cannot roll");
+            assertInstanceOf(ClientResult.Rolled.class, h.reply(1, roll));
+        }
+    }
+
+    @Test
     void aPlayerThatMissedThePrepareFetchesItFromAVoterWithoutAViewChange() {
         try (EngineHarness h = harness(3)) {
             TableId t = table(h, 3);

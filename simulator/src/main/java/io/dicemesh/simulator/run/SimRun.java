@@ -266,7 +266,8 @@ public final class SimRun {
             } else {
                 if (Boolean.getBoolean("dicemesh.sim.debug")) {
                     for (SimNode n : sim.nodes()) {
-                        System.err.println("node" + n.index() + " " + (n.isUp() ? n.engine().debugState(table) : "down"));
+                        System.err.println("node" + n.index() + " " + (n.isUp() ? n.engine().debugState(table)
+                                + " pending=" + n.engine().hasPendingInvite(table) : "down"));
                         if (n.isUp()) {
                             for (Evidence ev : n.engine().evidence(table)) {
                                 System.err.println("  evidence " + ev.getKind() + " against "
