@@ -207,7 +207,11 @@ final class Committer {
         }
     }
 
-    void onCertificateReply(Verified v, long nowMs, Out out) {
+    /**
+     * Commits what a reply's certificates prove, then hands on the Prepare it carries as coming from the channel
+     * peer that sent the reply: a replayed or relayed reply then earns no help for the Prepare's signer.
+     */
+    void onCertificateReply(Verified v, NodeId from, long nowMs, Out out) {
         CertificateReply reply = v.body().getCertificateReply();
         boolean progress = false;
         for (Certificate c : reply.getCertificatesList()) {
@@ -228,7 +232,7 @@ final class Committer {
         if (reply.hasPrepare() && t.haltedBecause == null) {
             VerifyResult r = t.node.verify(reply.getPrepare());
             if (r instanceof Verified p && p.kind() == Body.KindCase.PREPARE) {
-                redispatch.dispatch(p, v.sender(), nowMs, out);
+                redispatch.dispatch(p, from, nowMs, out);
             }
         }
         if (progress) {

@@ -200,7 +200,7 @@ final class TableEngine {
             case STATUS -> protocol.onStatus(v, s, nowMs, out);
             case NACK -> protocol.onNack(v, s, out);
             case CERTIFICATE_QUERY -> committer.onCertificateQuery(v, from, nowMs, out);
-            case CERTIFICATE_REPLY -> committer.onCertificateReply(v, nowMs, out);
+            case CERTIFICATE_REPLY -> committer.onCertificateReply(v, from, nowMs, out);
             default -> throw new IllegalStateException("the gate let a " + v.kind() + " through");
         }
     }

@@ -397,6 +397,33 @@ class HostileInputTest {
     }
 
     @Test
+    void aReplayedCertificateReplyCarryingItsSignersOldPrepareEarnsThatSignerNoCertificates() {
+        try (EngineHarness h = NodeEngineTest.harness(3)) {
+            TableId t = NodeEngineTest.table(h, 3);
+            for (int i = 0; i < 6; i++) {
+                h.command(i % 3, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0));
+                h.advance(50);
+            }
+            // A Prepare node 1 sent as coordinator of a slot that has long committed, inside a reply node 1 signed
+            // (what a former player gets by asking node 1 on its own channel), replayed to node 0 by someone else.
+            Envelope oldPrepare = h.sent(m -> m.from() == 1 && m.kind() == Body.KindCase.PREPARE).get(0).envelope();
+            Envelope reply = io.dicemesh.crypto.Signatures.seal(h.identity(1), Body.newBuilder()
+                    .setCertificateReply(CertificateReply.newBuilder().setTableId(t.bytes()).setPrepare(oldPrepare)
+                            .setLastSeq(h.state(1, t).getSeq())).build());
+            NodeId replayer = Wire.identity("former-player").nodeId();
+            int before = h.sent(m -> m.from() == 0 && m.to() == 1 && m.kind() == Body.KindCase.CERTIFICATE_REPLY)
+                    .size();
+            for (int i = 0; i < 20; i++) {
+                h.injectVia(0, replayer, reply);
+                h.advance(300); // past the catch-up interval each time
+            }
+            assertEquals(before, h.sent(m -> m.from() == 0 && m.to() == 1
+                    && m.kind() == Body.KindCase.CERTIFICATE_REPLY).size(),
+                    "a replayed reply pointed node 0's certificates at node 1");
+        }
+    }
+
+    @Test
     void aStatusForAHugeViewMovesAnHonestNodeOnlyAFewViewsAndTheTableStillCommits() {
         try (EngineHarness h = NodeEngineTest.harness(3)) {
             TableId t = NodeEngineTest.table(h, 3);
