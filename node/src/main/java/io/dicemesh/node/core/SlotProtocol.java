@@ -36,7 +36,11 @@ final class SlotProtocol {
         this.committer = committer;
     }
 
-    void onPrepare(Verified v, TableGate.Sorted s, long nowMs, Out out) {
+    /**
+     * {@code from} is the channel peer: only a Prepare that came from its coordinator itself earns a nack or a
+     * repeated vote, so whoever relays or replays a coordinator's Prepares cannot use up what it may be sent.
+     */
+    void onPrepare(Verified v, TableGate.Sorted s, NodeId from, long nowMs, Out out) {
         gateGuaranteed(s, v);
         Prepare p = v.body().getPrepare();
         Proposal prop = s.proposal().body().getProposal();
@@ -48,8 +52,9 @@ final class SlotProtocol {
             return;
         }
         t.startSlot(nowMs);
-        if (recordProposal(v, p, prop, coordinator, out) && justified(v, p, prop, coordinator, nowMs, out)) {
-            voteOn(v, p, prop, coordinator, nowMs, out);
+        boolean direct = from.equals(coordinator);
+        if (recordProposal(v, p, prop, coordinator, out) && justified(v, p, prop, coordinator, direct, nowMs, out)) {
+            voteOn(v, p, prop, coordinator, direct, nowMs, out);
         }
     }
 
@@ -76,14 +81,15 @@ final class SlotProtocol {
     }
 
     /** R3: a view-change Prepare carries every player's Status and proposes the highest lock they show. */
-    private boolean justified(Verified v, Prepare p, Proposal prop, NodeId coordinator, long nowMs, Out out) {
+    private boolean justified(Verified v, Prepare p, Proposal prop, NodeId coordinator, boolean direct, long nowMs,
+            Out out) {
         int view = prop.getView();
         if (view == 0) {
             return true;
         }
         Locks.Justified j = Locks.check(t.state, t.slot.seq, view, p.getJustificationList(), t.node::verify);
         if (!j.valid()) {
-            nack(coordinator, view, NackReason.NACK_BAD_JUSTIFICATION, j.problem(), nowMs, out);
+            nack(coordinator, direct, view, NackReason.NACK_BAD_JUSTIFICATION, j.problem(), nowMs, out);
             t.evidence.record(out, EvidenceKind.EVIDENCE_BAD_JUSTIFICATION, coordinator, t.slot.seq, view,
                     t.state.rollNo(), List.of(v.envelope()), j.problem());
             return false;
@@ -91,7 +97,7 @@ final class SlotProtocol {
         learnFromJustification(j, out);
         if (j.highestLock() != null && !j.highestLock().txHash().equals(prop.getTxHash())
                 && t.node.safety.honoursJustificationLocks()) {
-            nack(coordinator, view, NackReason.NACK_IGNORES_LOCK, "justification shows a lock on another tx", nowMs,
+            nack(coordinator, direct, view, NackReason.NACK_IGNORES_LOCK, "justification shows a lock on another tx", nowMs,
                     out);
             t.evidence.record(out, EvidenceKind.EVIDENCE_IGNORED_LOCK, coordinator, t.slot.seq, view,
                     t.state.rollNo(), List.of(v.envelope()), "proposal ignores a lock in its justification");
@@ -101,28 +107,29 @@ final class SlotProtocol {
     }
 
     /** R1 (one vote per view, none below our Status), R2 (the lock never moves), then the tx's validity. */
-    private void voteOn(Verified v, Prepare p, Proposal prop, NodeId coordinator, long nowMs, Out out) {
+    private void voteOn(Verified v, Prepare p, Proposal prop, NodeId coordinator, boolean direct, long nowMs,
+            Out out) {
         int view = prop.getView();
         ByteString hash = prop.getTxHash();
         Lock lock = t.slot.lock();
         if (view < t.slot.view()) {
-            nack(coordinator, view, NackReason.NACK_STALE_VIEW, "this player is in view " + t.slot.view(), nowMs,
+            nack(coordinator, direct, view, NackReason.NACK_STALE_VIEW, "this player is in view " + t.slot.view(), nowMs,
                     out);
             return;
         }
         if (t.slot.votedIn(view)) {
-            if (mayReply(coordinator, nowMs)) {
+            if (direct && mayReply(coordinator, nowMs)) {
                 out.send(coordinator, lock.vote()); // it may have missed our vote
             }
             return;
         }
         if (lock != null && !lock.txHash().equals(hash) && !t.node.safety.lockMayMove()) {
-            nack(coordinator, view, NackReason.NACK_LOCKED_ON_OTHER_TX, "locked on another tx", nowMs, out);
+            nack(coordinator, direct, view, NackReason.NACK_LOCKED_ON_OTHER_TX, "locked on another tx", nowMs, out);
             return;
         }
         TxCheck check = t.validator.check(t.state, p.getTx());
         if (check instanceof TxCheck.Invalid bad) {
-            nack(coordinator, view, bad.reason(), bad.detail(), nowMs, out);
+            nack(coordinator, direct, view, bad.reason(), bad.detail(), nowMs, out);
             if (bad.evidence() != null) {
                 NodeId culprit = bad.evidence() == EvidenceKind.EVIDENCE_FORGED_INTENT_BATCH ? coordinator
                         : bad.culprit();
@@ -342,8 +349,9 @@ final class SlotProtocol {
     }
 
     /** Tells the coordinator why no vote came (diagnosis only), at most once per catch-up interval. */
-    private void nack(NodeId coordinator, int view, NackReason reason, String detail, long nowMs, Out out) {
-        if (!mayReply(coordinator, nowMs)) {
+    private void nack(NodeId coordinator, boolean direct, int view, NackReason reason, String detail, long nowMs,
+            Out out) {
+        if (!direct || !mayReply(coordinator, nowMs)) {
             return;
         }
         String d = detail.length() > 200 ? detail.substring(0, 200) : detail;

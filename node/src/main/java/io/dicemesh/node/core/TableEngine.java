@@ -195,7 +195,7 @@ final class TableEngine {
             case INTENT_BATCH -> intents.onIntentBatch(v, out);
             case DICE_COMMITMENT -> diceDesk.onCommitment(v, nowMs, out);
             case DICE_REVEAL -> diceDesk.onReveal(v, out);
-            case PREPARE -> protocol.onPrepare(v, s, nowMs, out);
+            case PREPARE -> protocol.onPrepare(v, s, from, nowMs, out);
             case VOTE -> protocol.onVote(v, s, nowMs, out);
             case STATUS -> protocol.onStatus(v, s, nowMs, out);
             case NACK -> protocol.onNack(v, s, out);

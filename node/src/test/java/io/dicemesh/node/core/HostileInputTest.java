@@ -424,6 +424,31 @@ class HostileInputTest {
     }
 
     @Test
+    void aRelayedPrepareEarnsNoRepeatedVoteAndLeavesTheOneItsCoordinatorIsOwed() {
+        try (EngineHarness h = NodeEngineTest.harness(3)) {
+            TableId t = NodeEngineTest.table(h, 3);
+            h.dropIf(m -> m.kind() == Body.KindCase.VOTE); // every player votes, no certificate forms
+            h.command(0, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0));
+            h.advance(50); // less than the view timeout
+            EngineHarness.Msg prepare = h.sent(m -> m.kind() == Body.KindCase.PREPARE).get(
+                    h.sent(m -> m.kind() == Body.KindCase.PREPARE).size() - 1);
+            int c = prepare.from();
+            int voter = (c + 1) % 3;
+            h.clearHooks();
+            java.util.function.Predicate<EngineHarness.Msg> repeated = m -> m.from() == voter && m.to() == c
+                    && m.kind() == Body.KindCase.VOTE;
+            int before = h.sent(repeated).size();
+            NodeId relay = Wire.identity("stranger").nodeId();
+            for (int i = 0; i < 5; i++) {
+                h.injectVia(voter, relay, prepare.envelope());
+            }
+            assertEquals(before, h.sent(repeated).size(), "a relayed Prepare earned its coordinator a repeated vote");
+            h.inject(voter, prepare.envelope()); // the coordinator sends it again itself: it missed the vote
+            assertEquals(before + 1, h.sent(repeated).size(), "the coordinator's own Prepare got no repeated vote");
+        }
+    }
+
+    @Test
     void aStatusForAHugeViewMovesAnHonestNodeOnlyAFewViewsAndTheTableStillCommits() {
         try (EngineHarness h = NodeEngineTest.harness(3)) {
             TableId t = NodeEngineTest.table(h, 3);
