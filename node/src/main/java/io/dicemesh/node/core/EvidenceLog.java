@@ -62,8 +62,11 @@ final class EvidenceLog {
                 .setCulprit(culprit.byteString()).setSeq(seq).setView(view).setRollNo(rollNo).addAllProof(proof)
                 .setTx(tx).setDetail(detail).build();
         keepRecent(evidence);
+        // The records that halt a table are synced (once per table, one per signer): after a restart the table
+        // must still be halted. Other evidence may go down with the next synced write.
+        boolean halts = kind == EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX;
         out.persist(WriteBatch.builder().put(Column.EVIDENCE, LedgerLayout.evidenceKey(table.bytes(), seq,
-                kind.getNumber(), culprit.byteString(), stored++), evidence.toByteArray()).build(), false);
+                kind.getNumber(), culprit.byteString(), stored++), evidence.toByteArray()).build(), halts);
         out.emit(new Event.EvidenceRecorded(evidence));
     }
 
@@ -93,13 +96,12 @@ final class EvidenceLog {
     }
 
     /** Re-installs evidence read back from the ledger after a restart. */
-    void restore(List<Evidence> stored) {
-        for (Evidence e : stored) {
-            if (NodeId.isWellFormed(e.getCulprit())) {
-                seen.add(new Key(e.getKind(), NodeId.of(e.getCulprit()), e.getSeq(), e.getRollNo()));
-            }
-            keepRecent(e);
+    /** One record read back from the ledger after a restart, oldest first: memory stays within the same bounds. */
+    void restore(Evidence e) {
+        if (NodeId.isWellFormed(e.getCulprit())) {
+            seen.add(new Key(e.getKind(), NodeId.of(e.getCulprit()), e.getSeq(), e.getRollNo()));
         }
-        this.stored = stored.size();
+        keepRecent(e);
+        stored++;
     }
 }

@@ -63,17 +63,15 @@ final class LedgerLoader {
                     return true;
                 });
         engine.restore(lock[0], status[0], ownBatches);
-        List<Evidence> evidence = new ArrayList<>();
         ledger.scan(Column.EVIDENCE, LedgerLayout.tableRangeStart(id),
                 io.dicemesh.node.ledger.Keys.prefixEnd(id.toByteArray()), (key, value) -> {
                     try {
-                        evidence.add(Evidence.parseFrom(value));
+                        engine.restoreEvidence(Evidence.parseFrom(value));
                     } catch (InvalidProtocolBufferException e) {
                         throw new IllegalStateException("corrupt evidence record of table " + engine.id(), e);
                     }
                     return true;
                 });
-        engine.restoreEvidence(evidence);
     }
 
     private PendingTable pendingTable(TableId id, GenesisRecord record) throws InvalidProtocolBufferException {

@@ -101,13 +101,15 @@ final class TableEngine {
         return v;
     }
 
-    void restoreEvidence(List<Evidence> stored) {
-        t.evidence.restore(stored);
-        for (Evidence e : stored) { // all of it: a record holding a whole tx may not be among those kept in memory
-            if (e.getKind() == io.dicemesh.protocol.EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX
-                    && e.getSeq() == t.state.seq() + 1) {
-                t.haltedBecause = e.getDetail() + " (seq " + e.getSeq() + ")";
-            }
+    /**
+     * One evidence record read back from the ledger after a restart. Every record is seen (one at a time, never all
+     * in memory): the one that halted the table may hold a whole tx and not be among those kept in memory.
+     */
+    void restoreEvidence(Evidence e) {
+        t.evidence.restore(e);
+        if (e.getKind() == io.dicemesh.protocol.EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX
+                && e.getSeq() == t.state.seq() + 1) {
+            t.haltedBecause = e.getDetail() + " (seq " + e.getSeq() + ")";
         }
     }
 

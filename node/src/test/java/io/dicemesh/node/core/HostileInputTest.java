@@ -130,6 +130,10 @@ class HostileInputTest {
                     certificateReply(t, before.getSeq() + 1, tx, List.of(vote))));
             assertArrayEquals(before.toByteArray(), h.state(0, t).toByteArray());
             assertTrue(evidenceNames(h, 0, t, 1), "the player who certified an invalid tx is named");
+            assertEquals(List.of(t), h.engine(0).haltedTables());
+            h.crash(0); // keeps only what was synced: the halt must come back from the ledger
+            h.restart(0);
+            assertEquals(List.of(t), h.engine(0).haltedTables(), "the halt did not survive a restart");
         }
     }
 
