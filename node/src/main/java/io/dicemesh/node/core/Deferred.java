@@ -39,6 +39,9 @@ final class Deferred {
     boolean keep(Verified v, NodeId from, int senders) {
         List<ByteString> statement = List.of(v.envelope().getSender(), v.envelope().getBody());
         if (statements.contains(statement)) {
+            if (from.equals(v.sender())) {
+                preferSignersCopy(statement, from);
+            }
             return true;
         }
         long size = Envelopes.heldBytesParsed(v.envelope());
@@ -54,6 +57,21 @@ final class Deferred {
         countBySender.put(v.sender(), count + 1);
         bytes += size;
         return true;
+    }
+
+    /**
+     * The signer's own copy of a statement first relayed by someone else: it is handed back as the signer's, so
+     * that what the node does for a sender (help, queries) goes to the signer, not to whoever relayed it first.
+     */
+    private void preferSignersCopy(List<ByteString> statement, NodeId signer) {
+        for (int i = 0; i < held.size(); i++) {
+            Kept k = held.get(i);
+            if (!k.from().equals(signer) && k.message().sender().equals(signer)
+                    && k.message().envelope().getBody().equals(statement.get(1))) {
+                held.set(i, new Kept(k.message(), signer));
+                return;
+            }
+        }
     }
 
     /** Everything kept, in arrival order; the store is empty afterwards. */
