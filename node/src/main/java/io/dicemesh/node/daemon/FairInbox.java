@@ -18,12 +18,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param <T> what is queued
  */
 final class FairInbox<T> {
-    /** Bytes of peers' messages waiting at most, all peers together (except each peer's reserve). */
+    /** Bytes of peers' messages waiting at most, all peers together (beyond it, only the reserves). */
     static final long BYTES_MAX = 64L << 20;
     /** Bytes one peer's messages may take at most. */
     static final long PEER_BYTES_MAX = 8L << 20;
     /** Bytes every peer may queue even when the inbox is full: room for its votes and Statuses in any flood. */
     static final long PEER_RESERVE_BYTES = 256L << 10;
+    /** Bytes the reserves may add to {@link #BYTES_MAX}, all peers together: the inbox never holds more than both. */
+    static final long RESERVES_BYTES_MAX = 32L << 20;
     /** Messages one peer may have waiting. */
     static final int PEER_ENTRIES_MAX = 4096;
     /** Local tasks waiting at most. */
@@ -54,7 +56,8 @@ final class FairInbox<T> {
             long queued = q == null ? 0 : q.bytes;
             int entries = q == null ? 0 : q.entries.size();
             boolean withinShare = queued + itemBytes <= PEER_BYTES_MAX && entries < PEER_ENTRIES_MAX;
-            boolean room = bytes + itemBytes <= BYTES_MAX || queued + itemBytes <= PEER_RESERVE_BYTES;
+            boolean room = bytes + itemBytes <= BYTES_MAX || (queued + itemBytes <= PEER_RESERVE_BYTES
+                    && bytes + itemBytes <= BYTES_MAX + RESERVES_BYTES_MAX);
             if (!withinShare || !room) {
                 return false;
             }
