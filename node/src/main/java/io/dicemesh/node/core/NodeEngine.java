@@ -524,13 +524,16 @@ public final class NodeEngine {
 
     /** Every node this one shares a table with (or an invite): the peers the transport keeps connected. */
     public java.util.Set<NodeId> tablePeers() {
-        java.util.Set<NodeId> peers = new java.util.TreeSet<>();
+        java.util.Set<NodeId> playing = new java.util.TreeSet<>();
         for (TableEngine t : tables.values()) {
             if (t.model().isActive(ctx.me)) {
-                peers.addAll(t.model().active());
+                playing.addAll(t.model().active());
             }
         }
-        peers.addAll(pending.acceptedPlayers()); // never the players of invites this node did not accept
+        // Players of started tables first, each part in id order: a node that must keep fewer connections than it
+        // has table peers keeps these, so accepted invites naming made-up players cannot crowd them out.
+        java.util.Set<NodeId> peers = new java.util.LinkedHashSet<>(playing);
+        peers.addAll(new java.util.TreeSet<>(pending.acceptedPlayers())); // never players of invites not accepted
         peers.remove(ctx.me);
         return peers;
     }

@@ -217,7 +217,8 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
 
     /**
      * The table peers to keep connected, at most as many as the transport allows (a node seated at very many
-     * tables keeps the first ones in id order and says so), so that dialing never stops.
+     * tables keeps the first ones, players of started tables before those of invites, and says so), so that
+     * dialing never stops.
      */
     private Set<NodeId> peersToDial(Set<NodeId> wanted) {
         int max = transport.config().connectionsMax();
@@ -228,8 +229,8 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
             warnedTooManyPeers = true;
             LOG.warn("this node shares tables with {} peers; it keeps connections to {} of them", wanted.size(), max);
         }
-        Set<NodeId> out = new java.util.TreeSet<>();
-        for (NodeId p : wanted) {
+        Set<NodeId> out = new java.util.LinkedHashSet<>();
+        for (NodeId p : wanted) { // in the engine's order: players of started tables first
             if (out.size() == max) {
                 break;
             }

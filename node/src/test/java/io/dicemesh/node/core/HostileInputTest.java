@@ -486,6 +486,32 @@ class HostileInputTest {
         }
     }
 
+    @Test
+    void playersOfStartedTablesComeFirstAmongThePeersToKeepConnected() {
+        try (EngineHarness h = NodeEngineTest.harness(3)) {
+            NodeEngineTest.table(h, 3);
+            Identity creator = Wire.identity("creator");
+            Genesis.Builder g = Genesis.newBuilder().setProtocolVersion(WireLimits.PROTOCOL_VERSION)
+                    .addSeats(Seat.newBuilder().setPlayer(creator.nodeId().byteString()).setStack(100))
+                    .addSeats(Seat.newBuilder().setPlayer(h.id(0).byteString()).setStack(100)).setBank(1000)
+                    .setRules(NodeEngineTest.RULES).setCreator(creator.nodeId().byteString()).setCreatedAtMs(1)
+                    .setSalt(ByteString.copyFrom(new byte[GenesisRules.SALT_BYTES]));
+            for (int i = 1; i <= 14; i++) { // made-up players whose ids sort before every real one
+                byte[] id = new byte[32];
+                id[31] = (byte) i;
+                g.addSeats(Seat.newBuilder().setPlayer(ByteString.copyFrom(id)).setStack(100));
+            }
+            Envelope inv = io.dicemesh.crypto.Signatures.seal(creator, Body.newBuilder().setTableInvite(
+                    TableInvite.newBuilder().setGenesis(g.build().toByteString())).build());
+            h.inject(0, inv);
+            assertTrue(h.engine(0).hasPendingInvite(idOf(inv)), "the invite was not taken");
+            h.command(0, new ClientRequest.JoinTable(idOf(inv))); // accepted (by its operator, or automatically)
+            List<NodeId> peers = new ArrayList<>(h.engine(0).tablePeers());
+            assertEquals(2 + 15, peers.size(), "the accepted invite's players are table peers too: " + peers);
+            assertEquals(h.ids(1, 2), peers.subList(0, 2), "the started table's players do not come first: " + peers);
+        }
+    }
+
     static List<Evidence> evidence(EngineHarness h, int node, TableId t) {
         return h.engine(node).evidence(t);
     }
