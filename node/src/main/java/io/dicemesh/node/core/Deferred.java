@@ -37,7 +37,7 @@ final class Deferred {
      * statement already held is kept once (true).
      */
     boolean keep(Verified v, NodeId from, int senders) {
-        List<ByteString> statement = List.of(v.envelope().getSender(), v.envelope().getBody());
+        List<ByteString> statement = statement(v);
         if (statements.contains(statement)) {
             if (from.equals(v.sender())) {
                 preferSignersCopy(statement, from);
@@ -66,12 +66,16 @@ final class Deferred {
     private void preferSignersCopy(List<ByteString> statement, NodeId signer) {
         for (int i = 0; i < held.size(); i++) {
             Kept k = held.get(i);
-            if (!k.from().equals(signer) && k.message().sender().equals(signer)
-                    && k.message().envelope().getBody().equals(statement.get(1))) {
+            if (!k.from().equals(signer) && statement(k.message()).equals(statement)) {
                 held.set(i, new Kept(k.message(), signer));
                 return;
             }
         }
+    }
+
+    /** What a message says and who signed it: copies relayed or replayed by anyone are the same statement. */
+    private static List<ByteString> statement(Verified v) {
+        return List.of(v.envelope().getSender(), v.envelope().getBody());
     }
 
     /** Everything kept, in arrival order; the store is empty afterwards. */

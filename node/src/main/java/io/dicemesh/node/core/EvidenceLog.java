@@ -64,7 +64,7 @@ final class EvidenceLog {
         keepRecent(evidence);
         // The records that halt a table are synced (once per table, one per signer): after a restart the table
         // must still be halted. Other evidence may go down with the next synced write.
-        boolean halts = kind == EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX;
+        boolean halts = haltsTheTable(kind);
         out.persist(WriteBatch.builder().put(Column.EVIDENCE, LedgerLayout.evidenceKey(table.bytes(), seq,
                 kind.getNumber(), culprit.byteString(), stored++), evidence.toByteArray()).build(), halts);
         out.emit(new Event.EvidenceRecorded(evidence));
@@ -76,6 +76,11 @@ final class EvidenceLog {
             recent.add(e);
             recentBytes += size;
         }
+    }
+
+    /** Evidence of this kind halts the table at its slot: a certificate fixed a tx this node refuses. */
+    static boolean haltsTheTable(EvidenceKind kind) {
+        return kind == EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX;
     }
 
     long heldBytes() {
@@ -95,7 +100,6 @@ final class EvidenceLog {
         return false;
     }
 
-    /** Re-installs evidence read back from the ledger after a restart. */
     /** One record read back from the ledger after a restart, oldest first: memory stays within the same bounds. */
     void restore(Evidence e) {
         if (NodeId.isWellFormed(e.getCulprit())) {

@@ -320,7 +320,7 @@ public final class NodeEngine {
      */
     private void queryGenesis(NodeId peer, TableId id, long now, Out out) {
         long intervalMs = ctx.config.resendIntervalMs() / 4;
-        boolean tablePeer = tablePeers().contains(peer); // strangers share one slot and cannot take it from these
+        boolean tablePeer = sharesATableWith(peer); // strangers share one slot and cannot take it from these
         boolean recently = lastGenesisQueryMs != Long.MIN_VALUE && now - lastGenesisQueryMs < intervalMs;
         if (peer.equals(ctx.me) || (!tablePeer && recently) || !genesisQueries.allow(peer, now, intervalMs)) {
             return;
@@ -533,9 +533,27 @@ public final class NodeEngine {
         // Players of started tables first, each part in id order: a node that must keep fewer connections than it
         // has table peers keeps these, so accepted invites naming made-up players cannot crowd them out.
         java.util.Set<NodeId> peers = new java.util.LinkedHashSet<>(playing);
-        peers.addAll(new java.util.TreeSet<>(pending.acceptedPlayers())); // never players of invites not accepted
+        peers.addAll(pending.acceptedPlayers()); // in id order; never players of invites not accepted
         peers.remove(ctx.me);
         return peers;
+    }
+
+    /** Whether {@code peer} is one of {@link #tablePeers}, without building that set (asked on every unknown table). */
+    private boolean sharesATableWith(NodeId peer) {
+        if (peer.equals(ctx.me)) {
+            return false;
+        }
+        for (TableEngine t : tables.values()) {
+            if (t.model().isActive(ctx.me) && t.model().active().contains(peer)) {
+                return true;
+            }
+        }
+        for (PendingTable p : pending.tables()) {
+            if (pending.accepted(p) && p.players.contains(peer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Tables where this node has uncommitted work (a graceful shutdown waits for these). */

@@ -97,8 +97,8 @@ final class SlotProtocol {
         learnFromJustification(j, out);
         if (j.highestLock() != null && !j.highestLock().txHash().equals(prop.getTxHash())
                 && t.node.safety.honoursJustificationLocks()) {
-            nack(coordinator, direct, view, NackReason.NACK_IGNORES_LOCK, "justification shows a lock on another tx", nowMs,
-                    out);
+            nack(coordinator, direct, view, NackReason.NACK_IGNORES_LOCK, "justification shows a lock on another tx",
+                    nowMs, out);
             t.evidence.record(out, EvidenceKind.EVIDENCE_IGNORED_LOCK, coordinator, t.slot.seq, view,
                     t.state.rollNo(), List.of(v.envelope()), "proposal ignores a lock in its justification");
             return false;
@@ -113,8 +113,8 @@ final class SlotProtocol {
         ByteString hash = prop.getTxHash();
         Lock lock = t.slot.lock();
         if (view < t.slot.view()) {
-            nack(coordinator, direct, view, NackReason.NACK_STALE_VIEW, "this player is in view " + t.slot.view(), nowMs,
-                    out);
+            nack(coordinator, direct, view, NackReason.NACK_STALE_VIEW, "this player is in view " + t.slot.view(),
+                    nowMs, out);
             return;
         }
         if (t.slot.votedIn(view)) {

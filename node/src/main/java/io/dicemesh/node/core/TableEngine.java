@@ -107,8 +107,7 @@ final class TableEngine {
      */
     void restoreEvidence(Evidence e) {
         t.evidence.restore(e);
-        if (e.getKind() == io.dicemesh.protocol.EvidenceKind.EVIDENCE_CERTIFIED_INVALID_TX
-                && e.getSeq() == t.state.seq() + 1) {
+        if (EvidenceLog.haltsTheTable(e.getKind()) && e.getSeq() == t.state.seq() + 1) {
             t.haltedBecause = e.getDetail() + " (seq " + e.getSeq() + ")";
         }
     }
