@@ -320,6 +320,26 @@ public final class CrapsTable {
         return felt.copy();
     }
 
+    /** The fair value of the bet {@code betId} on the felt as the table stands (see {@link FairValue}). */
+    public Fraction fairValue(long betId) {
+        Bet bet = feltBet(betId);
+        return FairValue.of(bet, point, bet.kind().isOdds() ? felt.oddsPointOf(bet, point) : 0);
+    }
+
+    /** What settling the bet {@code betId} for a departing owner returns (see {@link FairValue#settlement}). */
+    public Fraction settlementValue(long betId) {
+        Bet bet = feltBet(betId);
+        return FairValue.settlement(bet, point, bet.kind().isOdds() ? felt.oddsPointOf(bet, point) : 0);
+    }
+
+    private Bet feltBet(long betId) {
+        int index = felt.indexOf(betId);
+        if (index < 0) {
+            throw new IllegalArgumentException("no bet " + betId + " on the felt");
+        }
+        return felt.get(index);
+    }
+
     /** The smallest id the next bet may use. */
     public long nextBetId() {
         return nextBetId;
