@@ -171,6 +171,8 @@ final class ApiJson {
         o.add("odds", odds);
         o.addProperty("view_timeout_ms", r.getViewTimeoutMs());
         o.addProperty("dice_timeout_ms", r.getDiceTimeoutMs());
+        o.addProperty("absent_timeout_ms", r.getAbsentTimeoutMs());
+        o.addProperty("liars_tolerated", r.getLiarsTolerated());
         return o;
     }
 

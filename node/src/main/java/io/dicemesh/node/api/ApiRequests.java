@@ -30,6 +30,7 @@ final class ApiRequests {
     static final long DEFAULT_MAX_BET = 500;
     static final int DEFAULT_VIEW_TIMEOUT_MS = 500;
     static final int DEFAULT_DICE_TIMEOUT_MS = 10_000;
+    static final int DEFAULT_ABSENT_TIMEOUT_MS = 120_000;
     static final int HISTORY_DEFAULT = 50;
     /** Table players at most (the genesis rules check the real limit; this only bounds the parse). */
     private static final int PLAYERS_PARSE_MAX = 1_000;
@@ -38,7 +39,7 @@ final class ApiRequests {
     private static final Set<String> TRANSFER_FIELDS = Set.of("to", "amount");
     private static final Set<String> CREATE_FIELDS = Set.of("players", "stack", "stacks", "bank", "rules");
     private static final Set<String> RULE_FIELDS = Set.of("min_bet", "max_bet", "odds", "view_timeout_ms",
-            "dice_timeout_ms");
+            "dice_timeout_ms", "absent_timeout_ms", "liars_tolerated");
     private static final Set<String> ODDS_FIELDS = Set.of("4", "5", "6", "8", "9", "10");
     private static final Set<String> BACKUP_FIELDS = Set.of("out");
 
@@ -147,24 +148,39 @@ final class ApiRequests {
         long bank = nonNegative(o, "bank");
         JsonElement r = o.get("rules");
         JsonObject rules = r == null || r.isJsonNull() ? new JsonObject() : objectField("rules", r);
-        return new ClientRequest.CreateTable(List.copyOf(players), List.copyOf(stacks), bank, rules(rules));
+        return new ClientRequest.CreateTable(List.copyOf(players), List.copyOf(stacks), bank, rules(rules, players.size()));
     }
 
-    /** Table rules; every field optional: bets 5..500, 3-4-5x odds, 500 ms view timeout, 10 s dice timeout. */
-    static TableRules rules(JsonObject o) {
+    /**
+     * Table rules for a table of {@code players}; every field optional: bets 5..500, 3-4-5x odds, 500 ms view
+     * timeout, 10 s dice timeout, 120 s absent timeout, and liars tolerated 0 below 4 players, else 1.
+     */
+    static TableRules rules(JsonObject o, int players) {
         onlyFields(o, RULE_FIELDS);
         long min = optionalLong(o, "min_bet", DEFAULT_MIN_BET);
         long max = optionalLong(o, "max_bet", DEFAULT_MAX_BET);
         long view = optionalLong(o, "view_timeout_ms", DEFAULT_VIEW_TIMEOUT_MS);
         long dice = optionalLong(o, "dice_timeout_ms", DEFAULT_DICE_TIMEOUT_MS);
+        long absent = optionalLong(o, "absent_timeout_ms", DEFAULT_ABSENT_TIMEOUT_MS);
+        long liars = optionalLong(o, "liars_tolerated", defaultLiarsTolerated(players));
         if (min < 1 || max < min) {
             throw ApiError.badRequest("bet limits must satisfy 1 <= min_bet <= max_bet");
         }
-        if (view < 1 || view > Integer.MAX_VALUE || dice < 1 || dice > Integer.MAX_VALUE) {
+        if (view < 1 || view > Integer.MAX_VALUE || dice < 1 || dice > Integer.MAX_VALUE || absent < 1
+                || absent > Integer.MAX_VALUE) {
             throw ApiError.badRequest("timeouts must be positive milliseconds");
         }
+        if (liars < 0 || liars > Integer.MAX_VALUE) {
+            throw ApiError.badRequest("liars_tolerated must be a non-negative count");
+        }
         return TableRules.newBuilder().setMinBet(min).setMaxBet(max).setOdds(odds(o.get("odds")))
-                .setViewTimeoutMs((int) view).setDiceTimeoutMs((int) dice).build();
+                .setViewTimeoutMs((int) view).setDiceTimeoutMs((int) dice).setAbsentTimeoutMs((int) absent)
+                .setLiarsTolerated((int) liars).build();
+    }
+
+    /** DESIGN 5b: no liar tolerated at 3 players or fewer (else no eviction could ever pass), one from 4 on. */
+    static int defaultLiarsTolerated(int players) {
+        return players >= 4 ? 1 : 0;
     }
 
     /** Odds multiples: absent (3-4-5x), one number for every point, or {"4": m, ..., "10": m} over 3-4-5x. */

@@ -41,8 +41,19 @@ final class TableCreateCommand extends ClientCommand {
     Long viewTimeoutMs;
 
     @Option(names = "--dice-timeout-ms", paramLabel = "MS",
-            description = "How long missing dice are awaited before they are reported (default 10000).")
+            description = "How long a missing reveal is awaited before its player counts as a withholder "
+                    + "(1000..3600000, default 10000).")
     Long diceTimeoutMs;
+
+    @Option(names = "--absent-timeout-ms", paramLabel = "MS",
+            description = "Silence after which a player may be evicted for absence while the table cannot commit "
+                    + "(1000..3600000, default 120000).")
+    Long absentTimeoutMs;
+
+    @Option(names = "--liars-tolerated", paramLabel = "F",
+            description = "Lying players an eviction must survive: evicting needs 2q - n > F stayers "
+                    + "(default 0 for up to 3 players, 1 for 4 or more).")
+    Long liarsTolerated;
 
     private final List<String> ids = new ArrayList<>();
     private JsonObject rules;
@@ -69,6 +80,13 @@ final class TableCreateCommand extends ClientCommand {
         positive("--max-bet", maxBet, "max_bet");
         positive("--view-timeout-ms", viewTimeoutMs, "view_timeout_ms");
         positive("--dice-timeout-ms", diceTimeoutMs, "dice_timeout_ms");
+        positive("--absent-timeout-ms", absentTimeoutMs, "absent_timeout_ms");
+        if (liarsTolerated != null) {
+            if (liarsTolerated < 0) {
+                throw usage("--liars-tolerated must not be negative");
+            }
+            rules.addProperty("liars_tolerated", liarsTolerated);
+        }
         if (minBet != null && maxBet != null && minBet > maxBet) {
             throw usage("--min-bet " + minBet + " is over --max-bet " + maxBet);
         }

@@ -17,7 +17,11 @@ final class GenesisRules {
     /** Bounds of the view timeout a genesis may set (the protocol backs off from it up to its own ceiling). */
     static final int RULE_VIEW_TIMEOUT_MIN_MS = 1;
     static final int RULE_VIEW_TIMEOUT_MAX_MS = 600_000;
+    /** The dice timeout's floor: a reveal missing for less than this never makes a withholder. */
+    static final int RULE_DICE_TIMEOUT_MIN_MS = 1_000;
     static final int RULE_DICE_TIMEOUT_MAX_MS = 3_600_000;
+    static final int RULE_ABSENT_TIMEOUT_MIN_MS = 1_000;
+    static final int RULE_ABSENT_TIMEOUT_MAX_MS = 3_600_000;
 
     private GenesisRules() {
     }
@@ -54,10 +58,11 @@ final class GenesisRules {
         if (g.getSalt().size() != SALT_BYTES) {
             return "salt must be " + SALT_BYTES + " bytes";
         }
-        return rulesProblem(g.getRules());
+        return rulesProblem(g.getRules(), n);
     }
 
-    static String rulesProblem(TableRules r) {
+    /** What is wrong with rules for a table of {@code players}, or null. */
+    static String rulesProblem(TableRules r, int players) {
         if (r.getMinBet() < 1 || r.getMaxBet() < r.getMinBet() || r.getMaxBet() > TOTAL_MAX) {
             return "bet limits must satisfy 1 <= min_bet <= max_bet";
         }
@@ -70,8 +75,14 @@ final class GenesisRules {
         if (r.getViewTimeoutMs() < RULE_VIEW_TIMEOUT_MIN_MS || r.getViewTimeoutMs() > RULE_VIEW_TIMEOUT_MAX_MS) {
             return "view timeout must be " + RULE_VIEW_TIMEOUT_MIN_MS + " to " + RULE_VIEW_TIMEOUT_MAX_MS + " ms";
         }
-        if (r.getDiceTimeoutMs() < 1 || r.getDiceTimeoutMs() > RULE_DICE_TIMEOUT_MAX_MS) {
-            return "dice timeout must be 1 to " + RULE_DICE_TIMEOUT_MAX_MS + " ms";
+        if (r.getDiceTimeoutMs() < RULE_DICE_TIMEOUT_MIN_MS || r.getDiceTimeoutMs() > RULE_DICE_TIMEOUT_MAX_MS) {
+            return "dice timeout must be " + RULE_DICE_TIMEOUT_MIN_MS + " to " + RULE_DICE_TIMEOUT_MAX_MS + " ms";
+        }
+        if (r.getAbsentTimeoutMs() < RULE_ABSENT_TIMEOUT_MIN_MS || r.getAbsentTimeoutMs() > RULE_ABSENT_TIMEOUT_MAX_MS) {
+            return "absent timeout must be " + RULE_ABSENT_TIMEOUT_MIN_MS + " to " + RULE_ABSENT_TIMEOUT_MAX_MS + " ms";
+        }
+        if (r.getLiarsTolerated() < 0 || r.getLiarsTolerated() >= Math.max(1, players)) {
+            return "liars tolerated must be 0 to " + (Math.max(1, players) - 1) + " at a table of " + players;
         }
         return null;
     }

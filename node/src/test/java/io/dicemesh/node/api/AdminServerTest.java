@@ -2,6 +2,8 @@ package io.dicemesh.node.api;
 
 import static io.dicemesh.node.api.FakeNodeService.ME;
 import static io.dicemesh.node.api.FakeNodeService.OTHER;
+import static io.dicemesh.node.api.FakeNodeService.THIRD;
+import static io.dicemesh.node.api.FakeNodeService.FOURTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -91,7 +93,7 @@ class AdminServerTest {
     static TableRules rules() {
         return TableRules.newBuilder().setMinBet(5).setMaxBet(500).setOdds(OddsMultiples.newBuilder().setFour(3)
                 .setFive(4).setSix(5).setEight(5).setNine(4).setTen(3)).setViewTimeoutMs(500).setDiceTimeoutMs(10_000)
-                .build();
+                .setAbsentTimeoutMs(120_000).build();
     }
 
     static ClientResult.TableInfo info() {
@@ -271,10 +273,12 @@ class AdminServerTest {
                 node.submitted.get(0));
 
         JsonObject custom = JsonParser.parseString("{\"min_bet\":10,\"max_bet\":1000,\"odds\":{\"6\":10},"
-                + "\"view_timeout_ms\":800,\"dice_timeout_ms\":2000}").getAsJsonObject();
+                + "\"view_timeout_ms\":800,\"dice_timeout_ms\":2000,\"absent_timeout_ms\":3000,"
+                + "\"liars_tolerated\":0}").getAsJsonObject();
         api.createTable(List.of(ME.hex()), 300, 900, custom);
         TableRules want = rules().toBuilder().setMinBet(10).setMaxBet(1000).setViewTimeoutMs(800)
-                .setDiceTimeoutMs(2000).setOdds(rules().getOdds().toBuilder().setSix(10)).build();
+                .setDiceTimeoutMs(2000).setAbsentTimeoutMs(3000).setOdds(rules().getOdds().toBuilder().setSix(10))
+                .build();
         assertEquals(new ClientRequest.CreateTable(List.of(ME), List.of(300L), 900, want), node.submitted.get(1));
         send("POST", "/v1/tables", "{\"players\":[\"" + ME.hex() + "\",\"" + OTHER.hex()
                 + "\"],\"stacks\":[100,200],\"bank\":50,\"rules\":{\"odds\":2}}");
@@ -282,6 +286,15 @@ class AdminServerTest {
         assertEquals(List.of(100L, 200L), c.stacks());
         assertEquals(2, c.rules().getOdds().getFour());
         assertEquals(2, c.rules().getOdds().getSix());
+        assertEquals(0, c.rules().getLiarsTolerated(), "two players: no liar tolerated");
+        send("POST", "/v1/tables", "{\"players\":[\"" + ME.hex() + "\",\"" + OTHER.hex() + "\",\"" + THIRD.hex()
+                + "\",\"" + FOURTH.hex() + "\"],\"stack\":100,\"bank\":50}");
+        assertEquals(1, ((ClientRequest.CreateTable) node.submitted.get(3)).rules().getLiarsTolerated(),
+                "four players tolerate one liar by default");
+        assertEquals(400, send("POST", "/v1/tables", "{\"players\":[\"" + ME.hex() + "\"],\"stack\":1,\"bank\":1,"
+                + "\"rules\":{\"liars_tolerated\":-1}}").status());
+        assertEquals(400, send("POST", "/v1/tables", "{\"players\":[\"" + ME.hex() + "\"],\"stack\":1,\"bank\":1,"
+                + "\"rules\":{\"absent_timeout_ms\":0}}").status());
     }
 
     @Test
@@ -326,7 +339,8 @@ class AdminServerTest {
         assertEquals(4, t.getAsJsonArray("felt").get(2).getAsJsonObject().get("on").getAsLong());
         assertEquals(JsonParser.parseString("[2,4]"), t.get("last_dice"));
         assertEquals(JsonParser.parseString("{\"min_bet\":5,\"max_bet\":500,\"odds\":{\"4\":3,\"5\":4,\"6\":5,"
-                + "\"8\":5,\"9\":4,\"10\":3},\"view_timeout_ms\":500,\"dice_timeout_ms\":10000}"), t.get("rules"));
+                + "\"8\":5,\"9\":4,\"10\":3},\"view_timeout_ms\":500,\"dice_timeout_ms\":10000,"
+                + "\"absent_timeout_ms\":120000,\"liars_tolerated\":0}"), t.get("rules"));
         assertEquals(new ClientRequest.ShowTable(T), node.submitted.get(1));
     }
 

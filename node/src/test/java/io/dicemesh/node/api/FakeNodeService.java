@@ -19,6 +19,8 @@ import java.util.function.Function;
 final class FakeNodeService implements NodeService {
     static final NodeId ME = id(1);
     static final NodeId OTHER = id(2);
+    static final NodeId THIRD = id(3);
+    static final NodeId FOURTH = id(4);
 
     final List<ClientRequest> submitted = new CopyOnWriteArrayList<>();
     final List<Path> backups = new CopyOnWriteArrayList<>();

@@ -116,11 +116,13 @@ class ClientCommandsTest {
         assertTrue(json(ok("balance", "--json")).getAsJsonArray("balances").size() >= 1);
 
         JsonObject created = json(ok("table", "create", "--players", me, "--stack", "50", "--bank", "500",
-                "--min-bet", "1", "--max-bet", "20", "--odds", "2", "--view-timeout-ms", "800", "--json"));
+                "--min-bet", "1", "--max-bet", "20", "--odds", "2", "--view-timeout-ms", "800",
+                "--absent-timeout-ms", "3000", "--liars-tolerated", "0", "--json"));
         String second = created.get("table").getAsString();
         JsonObject rules = json(ok("table", "show", second, "--json")).getAsJsonObject("rules");
         assertEquals(JsonParser.parseString("{\"min_bet\":1,\"max_bet\":20,\"odds\":{\"4\":2,\"5\":2,\"6\":2,"
-                + "\"8\":2,\"9\":2,\"10\":2},\"view_timeout_ms\":800,\"dice_timeout_ms\":10000}"), rules);
+                + "\"8\":2,\"9\":2,\"10\":2},\"view_timeout_ms\":800,\"dice_timeout_ms\":10000,"
+                + "\"absent_timeout_ms\":3000,\"liars_tolerated\":0}"), rules);
     }
 
     @Test

@@ -110,5 +110,22 @@ class GenesisRulesTest {
                 .build());
         badRules("dice timeout", r -> r.setDiceTimeoutMs(0));
         badRules("dice timeout", r -> r.setDiceTimeoutMs(GenesisRules.RULE_DICE_TIMEOUT_MAX_MS + 1));
+        badRules("dice timeout", r -> r.setDiceTimeoutMs(999)); // the floor: no withholder after less than 1 s
+        fine(good.toBuilder().setRules(good.getRules().toBuilder().setDiceTimeoutMs(1000)).build());
+        badRules("absent timeout", r -> r.setAbsentTimeoutMs(0));
+        badRules("absent timeout", r -> r.setAbsentTimeoutMs(999));
+        badRules("absent timeout", r -> r.setAbsentTimeoutMs(GenesisRules.RULE_ABSENT_TIMEOUT_MAX_MS + 1));
+        fine(good.toBuilder().setRules(good.getRules().toBuilder().setAbsentTimeoutMs(1000)).build());
+        fine(good.toBuilder().setRules(good.getRules().toBuilder()
+                .setAbsentTimeoutMs(GenesisRules.RULE_ABSENT_TIMEOUT_MAX_MS)).build());
+    }
+
+    @Test
+    void liarsToleratedIsBelowThePlayerCount() {
+        int n = good.getSeatsCount();
+        fine(good.toBuilder().setRules(good.getRules().toBuilder().setLiarsTolerated(n - 1)).build());
+        badRules("liars tolerated", r -> r.setLiarsTolerated(n));
+        badRules("liars tolerated", r -> r.setLiarsTolerated(Integer.MAX_VALUE));
+        badRules("liars tolerated", r -> r.setLiarsTolerated(-1)); // uint32 on the wire: 2^32 - 1
     }
 }

@@ -44,7 +44,7 @@ final class Wire {
     static TableRules rules(int viewTimeoutMs, int diceTimeoutMs) {
         return TableRules.newBuilder().setMinBet(5).setMaxBet(500)
                 .setOdds(OddsMultiples.newBuilder().setFour(3).setFive(4).setSix(5).setEight(5).setNine(4).setTen(3))
-                .setViewTimeoutMs(viewTimeoutMs).setDiceTimeoutMs(diceTimeoutMs).build();
+                .setViewTimeoutMs(viewTimeoutMs).setDiceTimeoutMs(diceTimeoutMs).setAbsentTimeoutMs(120_000).build();
     }
 
     static ByteString hash(ByteString bytes) {
