@@ -28,7 +28,7 @@ final class GameProtos {
     static CrapsRules rules(TableRules wire) {
         OddsMultiples o = wire.getOdds();
         return new CrapsRules(wire.getMinBet(), wire.getMaxBet(),
-                new OddsLimits(o.getFour(), o.getFive(), o.getSix(), o.getEight(), o.getNine(), o.getTen()));
+                new OddsLimits(o.getFour(), o.getFive(), o.getSix(), o.getEight(), o.getNine(), o.getTen()), true);
     }
 
     static OddsMultiples wire(OddsLimits odds) {

@@ -15,6 +15,8 @@ public enum IntentRejection {
     INSUFFICIENT_STACK,
     FELT_FULL,
     BANK_CANNOT_COVER,
+    /** A bet or transfer that would leave some player's reveal bond uncovered, or more so (DESIGN 5b). */
+    BOND_UNCOVERED,
     // the table
     /** The batch number was already applied: a replay or a resend. */
     DUPLICATE,

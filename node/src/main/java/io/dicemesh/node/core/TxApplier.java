@@ -112,6 +112,12 @@ final class TxApplier {
         if (t.getAmount() <= 0) {
             return IntentRejection.INVALID_AMOUNT;
         }
+        if (t.getAmount() > state.game().stack(seat)) {
+            return IntentRejection.INSUFFICIENT_STACK;
+        }
+        if (!state.game().transferKeepsBond(seat, t.getAmount())) {
+            return IntentRejection.BOND_UNCOVERED;
+        }
         return state.game().transfer(seat, to, t.getAmount()) ? null : IntentRejection.INSUFFICIENT_STACK;
     }
 

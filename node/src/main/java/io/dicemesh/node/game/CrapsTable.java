@@ -107,10 +107,51 @@ public final class CrapsTable {
         if (bank < exposure.worstWith(felt, point, bet, oddsPoint)) {
             return Optional.of(Refusal.BANK_CANNOT_COVER);
         }
+        if (rules.revealBond() && breaksBond(bet)) {
+            return Optional.of(Refusal.BOND_UNCOVERED);
+        }
         stacks[seat] -= bet.stake();
         felt.add(bet);
         exposure.added(bet, point, oddsPoint);
         return Optional.empty();
+    }
+
+    /**
+     * Whether placing {@code bet} would leave some active seat's reveal bond less covered than it is: a seat whose
+     * bond was already short (a roll can make bets work) does not block bets that leave its shortfall unchanged.
+     */
+    private boolean breaksBond(Bet bet) {
+        long[] before = RevealBond.of(felt, point, stacks.length);
+        felt.add(bet);
+        long[] after;
+        try {
+            after = RevealBond.of(felt, point, stacks.length);
+        } finally {
+            felt.removeLast();
+        }
+        for (int seat = 0; seat < stacks.length; seat++) {
+            long stackAfter = seat == bet.seat() ? stacks[seat] - bet.stake() : stacks[seat];
+            if (active[seat] && shortfall(after[seat], stackAfter) > shortfall(before[seat], stacks[seat])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long shortfall(long bond, long stack) {
+        return Math.max(0, bond - stack);
+    }
+
+    /** The seat's reveal bond for the next roll as the felt stands (see {@link RevealBond}). */
+    public long revealBond(int seat) {
+        requireSeat(seat);
+        return RevealBond.of(felt, point, stacks.length)[seat];
+    }
+
+    /** Whether the rules let {@code fromSeat} give away {@code amount}: its bond stays covered, or no less so. */
+    public boolean transferKeepsBond(int fromSeat, long amount) {
+        requireActiveSeat(fromSeat);
+        return !rules.revealBond() || amount <= 0 || stacks[fromSeat] - amount >= revealBond(fromSeat);
     }
 
     /** Takes a bet down between rolls; empty when accepted (the stake went back to the stack). */
@@ -264,6 +305,51 @@ public final class CrapsTable {
             shooter = nextActiveSeatAfter(seat);
         }
         return amount;
+    }
+
+    /**
+     * The seat departs without its consent or with its leave while it has bets down (DESIGN 5b settlement): each of
+     * its bets leaves the felt and is valued, for a bet the rules let it take down, at max(face, fair value), for
+     * the others at fair value; the values are summed exactly and rounded down once, and the bank keeps the rest of
+     * the stakes (or pays the difference). With {@code revealMissing} (its reveal of the roll in progress never came),
+     * the bets at risk on that roll go to the bank instead and so does its reveal bond, taken from its stack. What
+     * remains is set aside to the seat (as {@link #withdrawn}) and the seat becomes inactive; the dice pass on if it
+     * was the shooter. The bank never goes below zero: should it ever be short of a settlement (a felt a roll left
+     * uncovered), the seat gets what the bank and the stakes hold.
+     */
+    public Settlement depart(int seat, boolean revealMissing) {
+        requireActiveSeat(seat);
+        long bond = revealMissing ? Math.min(revealBond(seat), stacks[seat]) : 0;
+        List<Settlement.SettledBet> settled = new ArrayList<>();
+        Fraction value = Fraction.ZERO;
+        long stakes = 0;
+        for (Bet bet : felt.copy()) {
+            if (bet.seat() != seat) {
+                continue;
+            }
+            int oddsPoint = bet.kind().isOdds() ? felt.oddsPointOf(bet, point) : 0;
+            Fraction fair = FairValue.of(bet, point, oddsPoint);
+            boolean forfeited = revealMissing && PayingPairs.canLose(bet, point, oddsPoint);
+            Fraction v = forfeited ? Fraction.ZERO : FairValue.settlement(bet, point, oddsPoint);
+            settled.add(new Settlement.SettledBet(bet, fair, v, forfeited));
+            value = value.plus(v);
+            stakes += bet.stake();
+        }
+        for (Settlement.SettledBet s : settled) {
+            felt.remove(felt.indexOf(s.bet().id()));
+        }
+        long paid = Math.min(value.floor(), Math.addExact(bank, stakes));
+        bank = bank + stakes - paid + bond;
+        long stackBefore = stacks[seat];
+        long setAside = stackBefore - bond + paid;
+        withdrawn[seat] += setAside;
+        stacks[seat] = 0;
+        active[seat] = false;
+        if (shooter == seat) {
+            shooter = nextActiveSeatAfter(seat);
+        }
+        exposure.invalidate();
+        return new Settlement(seat, stackBefore, settled, paid, bond, setAside);
     }
 
     /** The next active seat after {@code seat} in table order, wrapping; {@code seat} itself if no other is active. */

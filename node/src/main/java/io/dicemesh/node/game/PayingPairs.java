@@ -11,6 +11,7 @@ final class PayingPairs {
     /** The values a bet's relevant number and the table point can take: none, or a point number. */
     private static final int[] NUMBERS = {0, 4, 5, 6, 8, 9, 10};
     private static final int[][][][] BY_PROFILE = build(); // [kind][number index][table point index] -> pairs
+    private static final boolean[][][] CAN_LOSE = buildCanLose(); // [kind][number index][table point index]
 
     private PayingPairs() {
     }
@@ -18,6 +19,11 @@ final class PayingPairs {
     /** The pair indexes (0..20, see {@link DiceTotals#pairDie1}) on which {@code bet} wins in this phase. */
     static int[] of(Bet bet, int tablePoint, int oddsPoint) {
         return BY_PROFILE[bet.kind().ordinal()][index(relevantNumber(bet, oddsPoint))][index(tablePoint)];
+    }
+
+    /** Whether some dice pair makes {@code bet} lose on the next roll: its stake is at risk on that roll. */
+    static boolean canLose(Bet bet, int tablePoint, int oddsPoint) {
+        return CAN_LOSE[bet.kind().ordinal()][index(relevantNumber(bet, oddsPoint))][index(tablePoint)];
     }
 
     /** The one number BetResolver reads for this kind: place/hard number, come point, or the odds' point. */
@@ -55,6 +61,26 @@ final class PayingPairs {
                         kind.hasComePoint() ? number : 0);
                 for (int p = 0; p < NUMBERS.length; p++) {
                     table[kind.ordinal()][n][p] = paying(profile, NUMBERS[p], kind.isOdds() ? number : 0);
+                }
+            }
+        }
+        return table;
+    }
+
+    private static boolean[][][] buildCanLose() {
+        BetKind[] kinds = BetKind.values();
+        boolean[][][] table = new boolean[kinds.length][NUMBERS.length][NUMBERS.length];
+        for (BetKind kind : kinds) {
+            for (int n = 0; n < NUMBERS.length; n++) {
+                int number = NUMBERS[n];
+                Bet profile = new Bet(1, 0, kind, 1, kind.takesNumber() ? number : 0, kind.isOdds() ? 1 : 0,
+                        kind.hasComePoint() ? number : 0);
+                for (int p = 0; p < NUMBERS.length; p++) {
+                    for (int pair = 0; pair < DiceTotals.PAIRS; pair++) {
+                        Effect e = BetResolver.effect(profile, NUMBERS[p], kind.isOdds() ? number : 0,
+                                DiceTotals.pairDie1(pair), DiceTotals.pairDie2(pair));
+                        table[kind.ordinal()][n][p] |= e == Effect.LOSE;
+                    }
                 }
             }
         }

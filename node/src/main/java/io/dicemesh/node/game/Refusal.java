@@ -14,7 +14,9 @@ public enum Refusal {
     INSUFFICIENT_STACK("insufficient-stack"),
     /** Not in CRAPS.md: a seat already has {@link Felt#BETS_PER_SEAT_MAX} bets on the felt (a bound of dicemesh's). */
     FELT_FULL("felt-full"),
-    BANK_CANNOT_COVER("bank-cannot-cover");
+    BANK_CANNOT_COVER("bank-cannot-cover"),
+    /** Not in CRAPS.md: the bet would leave some player's reveal bond uncovered, or more so (DESIGN 5b). */
+    BOND_UNCOVERED("bond-uncovered");
 
     private final String label;
 

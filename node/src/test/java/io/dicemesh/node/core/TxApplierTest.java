@@ -177,9 +177,10 @@ class TxApplierTest {
         expect(IntentRejection.UNDER_MIN, 0, Wire.bet(5, BetType.PASS, 4));
         expect(IntentRejection.UNDER_MIN, 0, Wire.bet(6, BetType.PASS, -10));
         expect(IntentRejection.OVER_MAX, 0, Wire.bet(7, BetType.PASS, 501));
-        expect(null, 0, Wire.bet(8, BetType.PASS, 500));
-        expect(null, 0, Wire.bet(9, BetType.DONT_PASS, 450));
-        expect(IntentRejection.INSUFFICIENT_STACK, 0, Wire.bet(10, BetType.FIELD, 60));
+        expect(null, 0, Wire.bet(8, BetType.PASS, 500)); // the others' reveal bond: 500 at risk + 500 on a 7
+        expect(IntentRejection.BOND_UNCOVERED, 0, Wire.bet(9, BetType.DONT_PASS, 450)); // 950 + 500 > 1000
+        expect(null, 0, Wire.transfer(10, f.player(1).nodeId(), 450));
+        expect(IntentRejection.INSUFFICIENT_STACK, 0, Wire.bet(11, BetType.FIELD, 60));
     }
 
     @Test
@@ -260,6 +261,9 @@ class TxApplierTest {
         expect(IntentRejection.INVALID_AMOUNT, 0, Wire.transfer(5, f.player(1).nodeId(), -5));
         expect(IntentRejection.INSUFFICIENT_STACK, 0, Wire.transfer(6, f.player(1).nodeId(), 1001));
         expect(IntentRejection.INSUFFICIENT_STACK, 0, Wire.transfer(7, f.player(1).nodeId(), Long.MAX_VALUE));
+        assertNull(one(1, Wire.bet(8, BetType.PASS, 400))); // player 0's bond: 400 at risk + 400 on a 7
+        expect(IntentRejection.BOND_UNCOVERED, 0, Wire.transfer(9, f.player(2).nodeId(), 201));
+        expect(null, 0, Wire.transfer(10, f.player(2).nodeId(), 200));
     }
 
     // ------------------------------------------------------------------ leaving

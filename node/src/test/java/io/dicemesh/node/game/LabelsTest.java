@@ -43,9 +43,11 @@ class LabelsTest {
 
     @Test
     void refusalAndOutcomeLabelsAreTheVectorsNames() {
-        // felt-full is dicemesh's own bound (Felt.BETS_PER_SEAT_MAX), not a CRAPS.md refusal; the rest are its names
+        // felt-full is dicemesh's own bound (Felt.BETS_PER_SEAT_MAX) and bond-uncovered its reveal bond (DESIGN 5b),
+        // not CRAPS.md refusals; the rest are its names
         assertEquals(List.of("unknown-bet", "not-players-bet", "not-allowed-now", "under-min", "over-max",
-                "odds-over-limit", "insufficient-stack", "felt-full", "bank-cannot-cover"),
+                "odds-over-limit", "insufficient-stack", "felt-full", "bank-cannot-cover",
+                "bond-uncovered"),
                 EnumSet.allOf(Refusal.class).stream().map(Refusal::label).toList());
         assertEquals(List.of("win", "win-stays", "lose", "push", "returned"),
                 EnumSet.allOf(Outcome.class).stream().map(Outcome::label).toList());
