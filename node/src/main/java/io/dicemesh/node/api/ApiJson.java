@@ -12,6 +12,7 @@ import io.dicemesh.node.core.TableId;
 import io.dicemesh.node.game.BetKind;
 import io.dicemesh.node.game.BetOutcome;
 import io.dicemesh.node.game.RollResult;
+import io.dicemesh.node.game.Settlement;
 import io.dicemesh.protocol.Bet;
 import io.dicemesh.protocol.BetType;
 import io.dicemesh.protocol.Intent;
@@ -195,7 +196,32 @@ final class ApiJson {
         j.addProperty("kind", kind);
         j.addProperty("accepted", true);
         j.addProperty("bet_id", o.betId());
+        if (o.settlement() != null) {
+            j.add("settlement", settlement(o.settlement()));
+        }
         return Reply.ok(j);
+    }
+
+    /** A departure's settlement: each bet at face, fair value and what it was settled for (exact fractions). */
+    static JsonObject settlement(Settlement s) {
+        JsonObject o = new JsonObject();
+        o.addProperty("stack", s.stack());
+        o.addProperty("paid", s.paid());
+        o.addProperty("bond_forfeited", s.bondForfeited());
+        o.addProperty("set_aside", s.setAside());
+        JsonArray bets = new JsonArray();
+        for (Settlement.SettledBet b : s.bets()) {
+            JsonObject one = new JsonObject();
+            one.addProperty("bet_id", b.bet().id());
+            one.addProperty("type", b.bet().kind().label());
+            one.addProperty("face", b.bet().stake());
+            one.addProperty("fair_value", b.fairValue().toString());
+            one.addProperty("value", b.value().toString());
+            one.addProperty("forfeited", b.forfeited());
+            bets.add(one);
+        }
+        o.add("bets", bets);
+        return o;
     }
 
     /** A committed roll; {@code info} (the table after it) names the player of each settled bet, may be null. */

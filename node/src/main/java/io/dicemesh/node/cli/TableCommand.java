@@ -98,8 +98,8 @@ final class TableCommand {
     }
 
     @Command(name = "leave", mixinStandardHelpOptions = true,
-            description = "Leave a table between rolls, once none of this node's bets are on the felt; "
-                    + "the stack is withdrawn.")
+            description = "Leave a table between rolls; bets still down are settled (max(face, fair value) for "
+                    + "those that may come down, fair value for the others) and the stack is withdrawn.")
     static final class Leave extends ClientCommand {
         @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
         String table;
@@ -116,6 +116,16 @@ final class TableCommand {
                 printJson(left);
             } else {
                 out().println("left table " + str(left, "table") + " (seq " + num(left, "seq") + ")");
+                if (left.has("settlement") && !left.getAsJsonObject("settlement").getAsJsonArray("bets").isEmpty()) {
+                    JsonObject s = left.getAsJsonObject("settlement");
+                    for (var b : s.getAsJsonArray("bets")) {
+                        JsonObject bet = b.getAsJsonObject();
+                        out().println("  bet " + num(bet, "bet_id") + " " + str(bet, "type") + " " + num(bet, "face")
+                                + ": fair value " + str(bet, "fair_value") + ", settled for " + str(bet, "value"));
+                    }
+                    out().println("withdrawn " + num(s, "set_aside") + " (stack " + num(s, "stack") + " + bets "
+                            + num(s, "paid") + ")");
+                }
             }
             return 0;
         }

@@ -2,6 +2,7 @@ package io.dicemesh.node.core;
 
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.node.game.RollResult;
+import io.dicemesh.node.game.Settlement;
 import io.dicemesh.protocol.Intent;
 import java.util.List;
 
@@ -9,9 +10,17 @@ import java.util.List;
 public record ApplyResult(TableId table, long seq, List<IntentOutcome> intents, RollOutcome roll,
         boolean commitmentsRecorded) {
 
-    /** One intent's fate. {@code rejection} is null when it was accepted; {@code betId} is set for bets. */
+    /**
+     * One intent's fate. {@code rejection} is null when it was accepted; {@code betId} is set for bets;
+     * {@code settlement} for an accepted leave: what its bets were settled for and what was withdrawn.
+     */
     public record IntentOutcome(NodeId player, long batchNo, long intentId, Intent.KindCase kind,
-            IntentRejection rejection, long betId) {
+            IntentRejection rejection, long betId, Settlement settlement) {
+        public IntentOutcome(NodeId player, long batchNo, long intentId, Intent.KindCase kind,
+                IntentRejection rejection, long betId) {
+            this(player, batchNo, intentId, kind, rejection, betId, null);
+        }
+
         public boolean accepted() {
             return rejection == null;
         }

@@ -6,6 +6,7 @@ import io.dicemesh.node.game.BetRequest;
 import io.dicemesh.node.game.CrapsTable;
 import io.dicemesh.node.game.Refusal;
 import io.dicemesh.node.game.RollResult;
+import io.dicemesh.node.game.Settlement;
 import io.dicemesh.protocol.DiceReveal;
 import io.dicemesh.protocol.Intent;
 import io.dicemesh.protocol.IntentBatch;
@@ -72,6 +73,7 @@ final class TxApplier {
         for (Intent intent : batch.getIntentsList()) {
             IntentRejection rejection = whole;
             long betId = 0;
+            Settlement[] settlement = new Settlement[1];
             if (rejection == null && !state.game().isActive(seat)) {
                 rejection = IntentRejection.NOT_SEATED; // left earlier in this batch
             }
@@ -83,12 +85,12 @@ final class TxApplier {
                     }
                     case TAKE_DOWN -> rejection = refusal(state.game().takeDown(seat, intent.getTakeDown().getBetId()));
                     case TRANSFER -> rejection = transfer(state, seat, intent.getTransfer());
-                    case LEAVE -> rejection = leave(state, seat, rollStarts);
+                    case LEAVE -> rejection = leave(state, seat, rollStarts, settlement);
                     case KIND_NOT_SET -> rejection = IntentRejection.MALFORMED;
                 }
             }
             out.add(new ApplyResult.IntentOutcome(player, batch.getBatchNo(), intent.getIntentId(),
-                    intent.getKindCase(), rejection, rejection == null ? betId : 0));
+                    intent.getKindCase(), rejection, rejection == null ? betId : 0, settlement[0]));
         }
     }
 
@@ -121,12 +123,16 @@ final class TxApplier {
         return state.game().transfer(seat, to, t.getAmount()) ? null : IntentRejection.INSUFFICIENT_STACK;
     }
 
-    /** Leaving between rolls only: not while a roll's commitments are being recorded or awaiting reveals. */
-    private static IntentRejection leave(TableModel state, int seat, boolean rollStarts) {
-        if (rollStarts || state.awaitingReveals() || state.game().hasBetsOnFelt(seat)) {
+    /**
+     * Leaving between rolls only: not while a roll's commitments are being recorded or awaiting reveals. Bets still
+     * down are settled as for absence (DESIGN 5b: max(face, fair value) for those that may come down, fair value for
+     * the others), and the stack plus that settlement is withdrawn.
+     */
+    private static IntentRejection leave(TableModel state, int seat, boolean rollStarts, Settlement[] settled) {
+        if (rollStarts || state.awaitingReveals()) {
             return IntentRejection.NOT_ALLOWED_NOW;
         }
-        state.game().withdraw(seat);
+        settled[0] = state.game().depart(seat, false);
         state.refreshActive();
         return null;
     }

@@ -195,6 +195,13 @@ class ClientCommandsTest {
         assertTrue(json(ok("table", "join", table, "--json")).get("joined").getAsBoolean());
         assertTrue(ok("table", "leave", table).out().matches("left table " + table + " \\(seq \\d+\\)\\R"));
         assertFails(dm("bet", table, "pass", "10"), 1, "not seated");
+        String second = newTable();
+        long stack = json(ok("balance", second, "--json")).get("stack").getAsLong();
+        long bet = json(ok("bet", second, "pass", "10", "--json")).get("bet_id").getAsLong();
+        String left = ok("table", "leave", second).out();
+        // a pass line on the come-out is worth 2 * 10 * 244/495 = 976/99, rounded down to 9
+        assertTrue(left.contains("  bet " + bet + " pass 10: fair value 976/99, settled for 976/99\n"), left);
+        assertTrue(left.contains("withdrawn " + (stack - 10 + 9) + " (stack " + (stack - 10) + " + bets 9)"), left);
         // Its only player gone, a one-player table is closed.
         assertTrue(ok("table", "list").out().lines().anyMatch(l -> l.startsWith(table + "  closed ")));
     }

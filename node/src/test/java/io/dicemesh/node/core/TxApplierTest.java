@@ -269,11 +269,20 @@ class TxApplierTest {
     // ------------------------------------------------------------------ leaving
 
     @Test
-    void leaveWithBetsOnTheFeltIsRefused() {
-        assertNull(one(1, Wire.bet(1, BetType.PASS, 10)));
-        expect(IntentRejection.NOT_ALLOWED_NOW, 1, Wire.leave(2));
-        assertTrue(state.isActive(f.player(1).nodeId()));
-        assertEquals(3, state.active().size());
+    void leaveWithBetsOnTheFeltSettlesThemAsForAbsence() {
+        assertTrue(step(1, Wire.bet(1, BetType.PASS, 10), Wire.bet(2, BetType.DONT_PASS, 30)).stream()
+                .allMatch(ApplyResult.IntentOutcome::accepted));
+        long bank = state.game().bank();
+        // come-out: pass 10 is worth 2 * 10 * 244/495, dont pass 30 is worth 30 * 1953/1980 (< face, so face 30):
+        // 4880/495 + 30 = 39.85..., rounded down once to 39
+        List<ApplyResult.IntentOutcome> out = step(1, Wire.leave(3));
+        assertTrue(out.get(0).accepted());
+        assertEquals(39, out.get(0).settlement().paid());
+        assertEquals(960 + 39, state.game().withdrawn(1));
+        assertEquals(bank + 1, state.game().bank());
+        assertTrue(state.game().felt().isEmpty());
+        assertFalse(state.isActive(f.player(1).nodeId()));
+        assertEquals(2, state.active().size());
     }
 
     @Test
