@@ -8,6 +8,7 @@ import io.dicemesh.crypto.NodeId;
 import io.dicemesh.node.core.ApplyResult;
 import io.dicemesh.node.core.ClientResult;
 import io.dicemesh.node.core.LedgerReplay;
+import io.dicemesh.node.core.Stall;
 import io.dicemesh.node.core.TableId;
 import io.dicemesh.node.game.BetKind;
 import io.dicemesh.node.game.BetOutcome;
@@ -115,6 +116,19 @@ final class ApiJson {
         o.addProperty("point", s.point());
         o.addProperty("my_stack", s.myStack());
         o.addProperty("accepts", s.accepts());
+        if (s.stall() != null) {
+            Stall st = s.stall();
+            JsonObject j = new JsonObject();
+            j.addProperty("since_ms", st.sinceMs());
+            j.addProperty("waiting_on", st.waitingOn());
+            j.add("waiting_for", hexes(st.waitingFor()));
+            if (st.evictableAtMs() >= 0) {
+                j.addProperty("evictable_at_ms", st.evictableAtMs());
+            } else {
+                j.addProperty("cannot_evict", st.cannotEvict());
+            }
+            o.add("stalled", j);
+        }
         return o;
     }
 

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
+import java.util.List;
 
 /** The client commands' human output: short lines, full ids where people copy them, "(me)" for this node. */
 final class Human {
@@ -69,11 +70,32 @@ final class Human {
         }
     }
 
+    /** Why a table cannot commit: since when, whom it waits for, and what the eviction rules say. */
+    static void stall(PrintWriter out, JsonObject s) {
+        long since = s.get("since_ms").getAsLong();
+        long seconds = Math.max(0, (System.currentTimeMillis() - since) / 1000);
+        List<String> who = new java.util.ArrayList<>();
+        for (JsonElement p : s.getAsJsonArray("waiting_for")) {
+            who.add(p.getAsString().substring(0, 12));
+        }
+        out.println("stalled since " + java.time.Instant.ofEpochMilli(since) + " (" + seconds + " s), waiting for "
+                + s.get("waiting_on").getAsString() + (who.isEmpty() ? "" : " of " + String.join(", ", who)));
+        if (s.has("evictable_at_ms")) {
+            out.println("eviction: the rules allow it from " + java.time.Instant.ofEpochMilli(
+                    s.get("evictable_at_ms").getAsLong()) + " (this version does not evict yet)");
+        } else {
+            out.println("eviction: not possible: " + s.get("cannot_evict").getAsString());
+        }
+    }
+
     static void table(PrintWriter out, JsonObject t, String me) {
         out.println("table " + t.get("table").getAsString());
         out.println("status " + t.get("status").getAsString() + ", seq " + t.get("seq").getAsLong() + ", roll "
                 + t.get("roll_no").getAsLong() + ", point " + point(t.get("point").getAsLong())
                 + (t.get("awaiting_reveals").getAsBoolean() ? ", dice committed, awaiting reveals" : ""));
+        if (t.has("stalled")) {
+            stall(out, t.getAsJsonObject("stalled"));
+        }
         out.println("bank " + t.get("bank").getAsLong() + " (table total " + t.get("total").getAsLong() + ")");
         out.println("players:");
         String shooter = t.get("shooter").getAsString();

@@ -37,8 +37,12 @@ public sealed interface ClientResult {
     record TableInfo(TableSummary summary, TableState state) implements ClientResult {
     }
 
-    /** One line about a table as this node sees it. */
+    /** One line about a table as this node sees it; {@code stall} is set while it cannot commit (status stalled). */
     record TableSummary(TableId table, String status, List<NodeId> players, long seq, long rollNo, int point,
-            long myStack, int accepts) {
+            long myStack, int accepts, Stall stall) {
+        public TableSummary(TableId table, String status, List<NodeId> players, long seq, long rollNo, int point,
+                long myStack, int accepts) {
+            this(table, status, players, seq, rollNo, point, myStack, accepts, null);
+        }
     }
 }

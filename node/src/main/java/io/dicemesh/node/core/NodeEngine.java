@@ -403,7 +403,7 @@ public final class NodeEngine {
         } else if (request instanceof ClientRequest.JoinTable j) {
             joinTable(requestId, j.table(), now, out);
         } else if (request instanceof ClientRequest.ListTables) {
-            out.reply(requestId, new ClientResult.Tables(summaries()));
+            out.reply(requestId, new ClientResult.Tables(summaries(now)));
         } else {
             toTable(requestId, ClientRequest.tableOf(request), request, now, out);
         }
@@ -481,10 +481,10 @@ public final class NodeEngine {
         maybeStart(table, now, out);
     }
 
-    private List<ClientResult.TableSummary> summaries() {
+    private List<ClientResult.TableSummary> summaries(long now) {
         List<ClientResult.TableSummary> out = new ArrayList<>();
         for (TableEngine t : tables.values()) {
-            out.add(t.summary());
+            out.add(t.summary(now));
         }
         for (PendingTable p : pending.tables()) {
             String status = p.accepts.containsKey(ctx.me) ? "waiting" : "invited";
@@ -572,7 +572,7 @@ public final class NodeEngine {
     public List<TableId> stalledTables() {
         List<TableId> out = new ArrayList<>();
         for (TableEngine t : tables.values()) {
-            if (t.inFlight() && t.currentView() >= STALLED_AFTER_VIEWS) {
+            if (t.stall() != null) {
                 out.add(t.id());
             }
         }

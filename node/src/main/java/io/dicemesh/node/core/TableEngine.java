@@ -36,6 +36,16 @@ final class TableEngine {
     private final Proposer proposer;
     private final String timerKey;
     private long lastWakeMs = -1;
+    /** When each player was last heard from at this table (any authenticated message it signed). */
+    private final Map<NodeId, Long> lastHeardMs = new java.util.HashMap<>();
+    /** Since when this node has had work at the table that did not commit; -1 while it has none. */
+    private long workSinceMs = -1;
+    private long workSeq = -1;
+    /** When this node entered the open slot's current view and the view before it, while it has work. */
+    private long viewSinceMs = -1;
+    private long previousViewSinceMs = -1;
+    private int trackedView = -1;
+    private long lastNowMs;
 
     TableEngine(EngineContext ctx, TableModel state) {
         this.t = new TableContext(ctx, state);
@@ -165,6 +175,9 @@ final class TableEngine {
 
     /** Sorts a message with the gate, then hands it to the part that owns it (or keeps it, or helps its sender). */
     private void dispatch(Verified v, NodeId from, long nowMs, Out out) {
+        if (t.state.seatOf(v.sender()) >= 0) {
+            lastHeardMs.put(v.sender(), nowMs); // even a late message shows its signer is alive
+        }
         TableGate.Sorted s = gate.sort(v);
         switch (s.verdict()) {
             case JUNK -> t.drop(out, v, s.reason());
@@ -252,7 +265,7 @@ final class TableEngine {
         } else if (request instanceof ClientRequest.Roll) {
             diceDesk.requestRoll(requestId, nowMs, out);
         } else if (request instanceof ClientRequest.ShowTable) {
-            out.reply(requestId, new ClientResult.TableInfo(summary(), t.state.toProto()));
+            out.reply(requestId, new ClientResult.TableInfo(summary(nowMs), t.state.toProto()));
         } else {
             out.reply(requestId, new ClientResult.Failed(ClientResult.Code.INVALID_REQUEST, "not a table command"));
         }
@@ -260,6 +273,7 @@ final class TableEngine {
     }
 
     private void afterInput(long nowMs, Out out) {
+        trackWork(nowMs);
         if (t.haltedBecause == null) {
             proposer.maybePropose(nowMs, out);
             if (t.isSeated() && t.slot.isIdle() && hasWork()) {
@@ -274,6 +288,75 @@ final class TableEngine {
             lastWakeMs = wake;
             out.timer(timerKey, Math.max(wake, nowMs + 1)); // never a timer in the past: it would spin
         }
+    }
+
+    /** Work starts when this node first has something uncommitted; each commit restarts the clock. */
+    private void trackWork(long nowMs) {
+        lastNowMs = nowMs;
+        boolean working = inFlight() || (t.isSeated() && t.state.awaitingReveals());
+        if (!working) {
+            workSinceMs = -1;
+        } else if (workSinceMs < 0 || workSeq != t.state.seq()) {
+            workSinceMs = nowMs;
+            viewSinceMs = nowMs;
+            previousViewSinceMs = nowMs;
+            trackedView = t.slot.view();
+        } else if (t.slot.view() != trackedView) {
+            previousViewSinceMs = viewSinceMs;
+            viewSinceMs = nowMs;
+            trackedView = t.slot.view();
+        }
+        workSeq = t.state.seq();
+    }
+
+    /**
+     * The table's stall, or null while it commits: it has had work for longer than the first
+     * {@link NodeEngine#STALLED_AFTER_VIEWS} views' timeouts (or reached that view), or dice are missing past the
+     * dice timeout. Those waited for are the players with missing dice, else those not heard from since the view
+     * before the current one began (an answering player sends a Status at every view change).
+     */
+    Stall stall(long nowMs) {
+        if (workSinceMs < 0 || t.haltedBecause != null || !t.isSeated()) {
+            return null;
+        }
+        long viewsMs = 0;
+        for (int v = 0; v < NodeEngine.STALLED_AFTER_VIEWS; v++) {
+            viewsMs += t.viewTimeoutMs(v);
+        }
+        List<NodeId> active = t.state.active();
+        List<NodeId> missingDice = t.state.awaitingReveals() ? t.dice.missingReveals(active)
+                : t.dice.wanted() ? t.dice.missingCommitments(active) : List.of();
+        long diceSince = t.state.awaitingReveals() ? t.dice.revealsSinceMs : t.dice.commitmentsSinceMs;
+        boolean diceLate = !missingDice.isEmpty() && diceSince >= 0 && nowMs - diceSince >= t.diceTimeoutMs();
+        if (!diceLate && nowMs - workSinceMs < viewsMs && t.slot.view() < NodeEngine.STALLED_AFTER_VIEWS) {
+            return null;
+        }
+        String waitingOn;
+        List<NodeId> waitingFor = new java.util.ArrayList<>();
+        long evictableAt;
+        if (diceLate) {
+            waitingOn = t.state.awaitingReveals() ? "reveals" : "commitments";
+            waitingFor.addAll(missingDice);
+            evictableAt = diceSince + t.diceTimeoutMs();
+        } else {
+            waitingOn = "votes";
+            for (NodeId p : active) {
+                if (!p.equals(t.node.me) && lastHeardMs.getOrDefault(p, Long.MIN_VALUE) <= previousViewSinceMs) {
+                    waitingFor.add(p);
+                }
+            }
+            // Silence counts from a player's last message, and not before the work it blocks began.
+            long lastHeard = waitingFor.stream().mapToLong(p -> lastHeardMs.getOrDefault(p, workSinceMs))
+                    .max().orElse(workSinceMs);
+            evictableAt = Math.max(lastHeard, workSinceMs) + t.state.wireRules().getAbsentTimeoutMs();
+        }
+        String cannot = Stall.whyNoEviction(active.size(), waitingFor.size(), t.state.wireRules().getLiarsTolerated());
+        return new Stall(workSinceMs, waitingOn, waitingFor, cannot == null ? evictableAt : -1, cannot);
+    }
+
+    /** The stall as of the last input this table saw (for gauges and readiness, read between inputs). */
+    Stall stall() {
+        return stall(lastNowMs);
     }
 
     /** True when this node holds work the open slot should carry. */
@@ -374,11 +457,12 @@ final class TableEngine {
         return t.deferred.size();
     }
 
-    ClientResult.TableSummary summary() {
+    ClientResult.TableSummary summary(long nowMs) {
         int seat = t.mySeat();
+        Stall stall = stall(nowMs);
         String status = t.haltedBecause != null ? "halted" : t.state.closed() ? "closed"
-                : t.isSeated() ? "active" : "left";
+                : !t.isSeated() ? "left" : stall != null ? "stalled" : "active";
         return new ClientResult.TableSummary(t.state.id(), status, t.state.seats(), t.state.seq(), t.state.rollNo(),
-                t.state.game().point(), seat >= 0 ? t.state.game().stack(seat) : 0, t.state.seats().size());
+                t.state.game().point(), seat >= 0 ? t.state.game().stack(seat) : 0, t.state.seats().size(), stall);
     }
 }

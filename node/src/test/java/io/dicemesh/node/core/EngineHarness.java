@@ -153,6 +153,11 @@ final class EngineHarness implements AutoCloseable {
         return nodes.get(i).identity;
     }
 
+    /** The harness's virtual time. */
+    long nowMs() {
+        return nowMs;
+    }
+
     NodeId id(int i) {
         return nodes.get(i).id();
     }
