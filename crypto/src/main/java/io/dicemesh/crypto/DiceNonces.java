@@ -16,10 +16,19 @@ public final class DiceNonces {
     }
 
     public static byte[] derive(Identity identity, byte[] tableId, long rollNo) {
+        return derive(identity, tableId, rollNo, 0);
+    }
+
+    /**
+     * The nonce of one attempt of a roll: a roll restarted after an eviction gets fresh nonces, so no node ever
+     * commits again to a nonce it revealed. Attempt 0 serializes as before, so first attempts keep their nonces.
+     */
+    public static byte[] derive(Identity identity, byte[] tableId, long rollNo, int attempt) {
         Body seedBody = Body.newBuilder()
                 .setDiceNonceSeed(DiceNonceSeed.newBuilder()
                         .setTableId(ByteString.copyFrom(tableId))
-                        .setRollNo(rollNo))
+                        .setRollNo(rollNo)
+                        .setAttempt(attempt))
                 .build();
         byte[] signature = Signatures.sign(identity, seedBody.toByteArray());
         return Sha256.hasher().put(NONCE_DOMAIN).put(signature).digest();

@@ -104,5 +104,9 @@ class IdentityTest {
         assertNotEquals(java.util.Arrays.toString(DiceNonces.derive(a, table, 5)),
                 java.util.Arrays.toString(DiceNonces.derive(b, table, 5)));
         assertEquals(32, DiceNonces.derive(a, table, 1).length);
+        assertEquals(java.util.Arrays.toString(DiceNonces.derive(a, table, 5)),
+                java.util.Arrays.toString(DiceNonces.derive(a, table, 5, 0)), "attempt 0 is the first nonce");
+        assertNotEquals(java.util.Arrays.toString(DiceNonces.derive(a, table, 5, 0)),
+                java.util.Arrays.toString(DiceNonces.derive(a, table, 5, 1)), "a restart has a fresh nonce");
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** What one committed slot did, identically on every peer. */
 public record ApplyResult(TableId table, long seq, List<IntentOutcome> intents, RollOutcome roll,
-        boolean commitmentsRecorded) {
+        boolean commitmentsRecorded, List<Settlement> evictions) {
 
     /**
      * One intent's fate. {@code rejection} is null when it was accepted; {@code betId} is set for bets;
@@ -32,5 +32,10 @@ public record ApplyResult(TableId table, long seq, List<IntentOutcome> intents, 
 
     public boolean hasRoll() {
         return roll != null;
+    }
+
+    /** True for an Evict tx: {@code evictions} holds each evicted player's settlement. */
+    public boolean evicted() {
+        return !evictions.isEmpty();
     }
 }

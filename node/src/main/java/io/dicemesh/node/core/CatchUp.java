@@ -124,18 +124,34 @@ final class CatchUp {
             return null;
         }
         List<NodeId> active = state.active();
+        List<NodeId> excluded = List.of();
         if (c.getVotesCount() != active.size()) {
+            // a reduced certificate: every vote names the same X, one that leaves a quorum (DESIGN 5b)
+            if (!(verifier.apply(c.getVotes(0)) instanceof Verified first) || first.kind() != Body.KindCase.VOTE) {
+                return null;
+            }
+            excluded = Exclusion.parse(state, first.body().getVote().getExcludedList());
+            if (excluded == null || excluded.isEmpty()) {
+                return null;
+            }
+        }
+        List<NodeId> voters = Exclusion.stayers(active, excluded);
+        if (c.getVotesCount() != voters.size()) {
             return null;
         }
         ByteString hash = ByteString.copyFrom(Sha256.hash(c.getTx().toByteArray()));
-        for (int i = 0; i < active.size(); i++) {
+        for (int i = 0; i < voters.size(); i++) {
             VerifyResult r = verifier.apply(c.getVotes(i));
-            if (!(r instanceof Verified v) || v.kind() != Body.KindCase.VOTE || !v.sender().equals(active.get(i))) {
+            if (!(r instanceof Verified v) || v.kind() != Body.KindCase.VOTE || !v.sender().equals(voters.get(i))) {
                 return null;
             }
             Vote vote = v.body().getVote();
             if (!vote.getTableId().equals(c.getTableId()) || vote.getSeq() != c.getSeq()
                     || !vote.getTxHash().equals(hash)) {
+                return null;
+            }
+            if (!excluded.isEmpty() && (vote.getView() < 1
+                    || !vote.getExcludedList().equals(Exclusion.wire(excluded)))) {
                 return null;
             }
         }

@@ -67,18 +67,19 @@ final class Committer {
             commit(slot.lock().tx(), slot.lock().txHash(), some, nowMs, out);
             return;
         }
-        ByteString hash = slot.certifiedHash();
-        if (hash == null) {
+        Slot.Certified certified = slot.certified();
+        if (certified == null) {
             return;
         }
+        ByteString hash = certified.txHash();
         ByteString tx = slot.txOf(hash);
         if (tx == null) {
-            for (Envelope vote : slot.votesOn(hash)) {
+            for (Envelope vote : certified.votes()) {
                 query(NodeId.of(vote.getSender()), nowMs, out);
             }
             return;
         }
-        commit(tx, hash, List.of(slot.votesOn(hash)), nowMs, out);
+        commit(tx, hash, certified.votes(), nowMs, out);
     }
 
     /**
@@ -125,12 +126,17 @@ final class Committer {
         intents.replyToClients(result, out);
         t.pool.prune(t.state);
         intents.refillPool();
-        if (result.hasRoll()) {
-            t.dice = new DiceRound(t.state.rollNo());
+        boolean restarted = result.evicted() && t.state.diceAttempt() > 0 && t.state.rollCommitments().isEmpty()
+                && t.dice.myCommitmentSent;
+        if (result.hasRoll() || result.evicted()) {
+            t.dice = new DiceRound(t.state.rollNo()); // after an eviction during a roll: its next attempt
         } else if (!activeBefore.equals(t.state.active())) {
             t.dice.keepOnly(t.state.active()); // someone left between rolls: the round goes on without them
         }
         t.slot = t.newSlot();
+        if (restarted && t.isSeated()) {
+            diceDesk.sendMyCommitment(nowMs, out); // the roll this node had joined starts again, with fresh nonces
+        }
         if (result.commitmentsRecorded()) {
             t.dice.revealsSinceMs = nowMs;
             if (t.isSeated()) {

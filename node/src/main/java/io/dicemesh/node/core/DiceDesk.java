@@ -40,12 +40,14 @@ final class DiceDesk {
     /** Commits to this node's nonce for the current roll (after signing any queued intents, which go first). */
     void sendMyCommitment(long nowMs, Out out) {
         intents.flushOwn(nowMs, out);
-        byte[] nonce = DiceNonces.derive(t.node.identity, t.state.id().toByteArray(), t.state.rollNo());
+        byte[] nonce = DiceNonces.derive(t.node.identity, t.state.id().toByteArray(), t.state.rollNo(),
+                t.state.diceAttempt());
         byte[] commitment = Dice.commitment(t.state.id().toByteArray(), t.state.rollNo(), t.node.me.bytes(), nonce);
         long afterBatch = t.own.pending.isEmpty() ? t.state.lastBatchNo(t.mySeat()) : t.own.pending.lastKey();
         Envelope env = t.node.sign(Body.newBuilder().setDiceCommitment(DiceCommitment.newBuilder()
                 .setTableId(t.state.id().bytes()).setRollNo(t.state.rollNo())
-                .setCommitment(ByteString.copyFrom(commitment)).setAfterBatchNo(afterBatch)).build());
+                .setCommitment(ByteString.copyFrom(commitment)).setAfterBatchNo(afterBatch)
+                .setAttempt(t.state.diceAttempt())).build());
         t.dice.commitments.put(t.node.me, env);
         t.dice.myCommitmentSent = true;
         t.dice.resend.armAt(nowMs + t.viewTimeoutMs(0));
@@ -61,10 +63,11 @@ final class DiceDesk {
 
     /** Signs and keeps this node's reveal for the current roll (re-derived, so the same bytes every time). */
     Envelope signMyReveal(long nowMs) {
-        byte[] nonce = DiceNonces.derive(t.node.identity, t.state.id().toByteArray(), t.state.rollNo());
+        byte[] nonce = DiceNonces.derive(t.node.identity, t.state.id().toByteArray(), t.state.rollNo(),
+                t.state.diceAttempt());
         Envelope env = t.node.sign(Body.newBuilder().setDiceReveal(DiceReveal.newBuilder()
-                .setTableId(t.state.id().bytes()).setRollNo(t.state.rollNo()).setNonce(ByteString.copyFrom(nonce)))
-                .build());
+                .setTableId(t.state.id().bytes()).setRollNo(t.state.rollNo()).setNonce(ByteString.copyFrom(nonce))
+                .setAttempt(t.state.diceAttempt())).build());
         t.dice.reveals.put(t.node.me, env);
         t.dice.myRevealSent = true;
         t.dice.resend.armAt(nowMs + t.viewTimeoutMs(0));

@@ -38,9 +38,11 @@ final class Locks {
             return INVALID;
         }
         Proposal p = v.body().getProposal();
+        List<NodeId> excluded = Exclusion.parse(state, p.getExcludedList());
         if (!p.getTableId().equals(state.id().bytes()) || p.getSeq() != seq || p.getView() < 0
-                || p.getView() >= statusView || p.getTxHash().size() != 32
-                || !v.sender().equals(state.coordinator(seq, p.getView()))) {
+                || p.getView() >= statusView || p.getTxHash().size() != 32 || excluded == null
+                || (!excluded.isEmpty() && p.getView() < 1)
+                || !v.sender().equals(state.coordinator(seq, p.getView(), excluded))) {
             return INVALID;
         }
         return new ShownLock(p.getView(), p.getTxHash(), v.sender(), status.getLockedProposal());
@@ -49,18 +51,33 @@ final class Locks {
     /** Marker for a lock that is not genuine. */
     static final ShownLock INVALID = new ShownLock(-1, ByteString.EMPTY, null, null);
 
-    /** The outcome of checking a view-change justification. */
+    /**
+     * The outcome of checking a view-change justification; {@code excluded} is the X its Statuses name (empty for
+     * an ordinary round), and {@code statuses}/{@code verified} are in the order of the players outside X.
+     */
     record Justified(boolean valid, String problem, ShownLock highestLock, List<Status> statuses,
-            List<Verified> verified) {
+            List<Verified> verified, List<NodeId> excluded) {
     }
 
     /**
-     * Checks that {@code justification} holds exactly one Status for (seq, view) from every active player, in
-     * player order, each with a genuine lock or none, and finds the highest-view lock (R3: the tx to propose).
+     * Checks that {@code justification} holds exactly one Status for (seq, view) from every active player outside
+     * the X the Statuses name (all naming the same X, one that leaves a quorum), in player order, each with a
+     * genuine lock or none, and finds the highest-view lock (R3: the tx to propose).
      */
     static Justified check(TableModel state, long seq, int view, List<Envelope> justification,
             Function<Envelope, VerifyResult> verifier) {
-        List<NodeId> active = state.active();
+        if (justification.isEmpty()) {
+            return bad("no statuses");
+        }
+        List<NodeId> excluded = null;
+        if (verifier.apply(justification.get(0)) instanceof Verified first
+                && first.kind() == Body.KindCase.STATUS) {
+            excluded = Exclusion.parse(state, first.body().getStatus().getExcludedList());
+        }
+        if (excluded == null) {
+            return bad("status 0 is not a signed Status naming players it may go without");
+        }
+        List<NodeId> active = Exclusion.stayers(state.active(), excluded);
         if (justification.size() != active.size()) {
             return bad(justification.size() + " statuses for " + active.size() + " players");
         }
@@ -79,6 +96,9 @@ final class Locks {
             if (!s.getTableId().equals(state.id().bytes()) || s.getSeq() != seq || s.getView() != view) {
                 return bad("status " + i + " is not for slot " + seq + " view " + view);
             }
+            if (!s.getExcludedList().equals(Exclusion.wire(excluded))) {
+                return bad("status " + i + " names other players to go without");
+            }
             ShownLock lock = shownLock(state, seq, view, s, verifier);
             if (lock == INVALID) {
                 return bad("status " + i + " shows a lock that is not a genuine proposal");
@@ -89,11 +109,11 @@ final class Locks {
             statuses.add(s);
             verified.add(v);
         }
-        return new Justified(true, null, highest, statuses, verified);
+        return new Justified(true, null, highest, statuses, verified, excluded);
     }
 
     private static Justified bad(String problem) {
-        return new Justified(false, problem, null, List.of(), List.of());
+        return new Justified(false, problem, null, List.of(), List.of(), List.of());
     }
 
     /**

@@ -33,22 +33,30 @@ final class Proposer {
             return;
         }
         int view = t.slot.view();
-        if (!t.state.coordinator(t.slot.seq, view).equals(t.node.me) || t.slot.proposedIn(view)
-                || t.slot.votedIn(view)) {
+        if (t.slot.proposedIn(view) || t.slot.votedIn(view)) {
             return;
         }
         ByteString tx;
         List<Envelope> justification = List.of();
+        List<NodeId> excluded = List.of();
         if (view == 0) {
+            if (!t.state.coordinator(t.slot.seq, view).equals(t.node.me)) {
+                return;
+            }
             tx = workTx();
             if (tx == null) {
                 return;
             }
         } else {
-            justification = t.slot.justification(view);
-            if (justification == null) {
+            Slot.Justification held = t.slot.justification(view);
+            if (held == null) {
                 return;
             }
+            excluded = Exclusion.fromMask(t.state.active(), held.excluded());
+            if (!t.state.coordinator(t.slot.seq, view, excluded).equals(t.node.me)) {
+                return;
+            }
+            justification = held.statuses();
             Locks.Justified j = Locks.check(t.state, t.slot.seq, view, justification, t.node::verify);
             Safety.check(j.valid(), "accepted Statuses justify their view",
                     () -> "view " + view + ": " + j.problem());
@@ -59,11 +67,14 @@ final class Proposer {
                 }
                 tx = t.slot.txOf(lockHash);
                 if (tx == null) {
-                    for (int i = 0; i < j.statuses().size(); i++) {
-                        committer.query(t.state.active().get(i), nowMs, out);
+                    for (Verified status : j.verified()) {
+                        committer.query(status.sender(), nowMs, out);
                     }
                     return;
                 }
+            } else if (!excluded.isEmpty()) {
+                // no lock shown: the round without X carries the Evict tx (DESIGN 5b), never other work
+                tx = Evictions.build(t.state, excluded).toByteString();
             } else {
                 tx = workTx();
                 if (tx == null && t.state.awaitingReveals()) {
@@ -75,10 +86,11 @@ final class Proposer {
                 }
             }
         }
-        propose(view, tx, justification, nowMs, out);
+        propose(view, tx, justification, excluded, nowMs, out);
     }
 
-    void propose(int view, ByteString tx, List<Envelope> justification, long nowMs, Out out) {
+    void propose(int view, ByteString tx, List<Envelope> justification, List<NodeId> excluded, long nowMs,
+            Out out) {
         TxCheck check = t.validator.check(t.state, tx);
         if (check instanceof TxCheck.Invalid bad) {
             out.emit(new Event.Dropped(t.node.me, "proposal", "cannot propose an invalid tx: " + bad.detail()));
@@ -87,7 +99,8 @@ final class Proposer {
         }
         ByteString hash = ((TxCheck.Valid) check).tx().hash();
         Envelope proposal = t.node.sign(Body.newBuilder().setProposal(Proposal.newBuilder()
-                .setTableId(t.state.id().bytes()).setSeq(t.slot.seq).setView(view).setTxHash(hash)).build());
+                .setTableId(t.state.id().bytes()).setSeq(t.slot.seq).setView(view).setTxHash(hash)
+                .addAllExcluded(Exclusion.wire(excluded))).build());
         Envelope prepare = t.node.sign(Body.newBuilder().setPrepare(Prepare.newBuilder().setProposal(proposal)
                 .setTx(tx).addAllJustification(justification)).build());
         t.slot.markProposed(view);

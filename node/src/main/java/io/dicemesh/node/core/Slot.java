@@ -62,6 +62,8 @@ final class Slot {
     private int view;
     private Lock lock;
     private Envelope myStatus;
+    /** The X this node named in its Status for the current view (0: none). */
+    private long myStatusExcluded;
     private int votedView = -1;
     private int proposedView = -1;
     private long startedMs = -1;
@@ -76,12 +78,28 @@ final class Slot {
     private final LinkedHashMap<ByteString, Envelope> preparesByTxHash = new LinkedHashMap<>();
     private final Map<ByteString, ByteString> txByHash = new LinkedHashMap<>();
     private long txBytes;
-    /** Per tx hash, each player's vote (the first one kept); per player, its first vote and that vote's tx. */
-    private final Map<ByteString, Envelope[]> votesByHash = new LinkedHashMap<>();
+    /**
+     * Per tx hash and excluded set (a bit per player index: the players the vote's round goes without), each
+     * player's vote (the first one kept); per player, its first vote and that vote's tx.
+     */
+    private final Map<Tally, Envelope[]> votesByHash = new LinkedHashMap<>();
     private final Map<Integer, Envelope> firstVote = new TreeMap<>();
     private final Map<Integer, ByteString> firstVoteHash = new TreeMap<>();
-    /** Per view (the current one and up to VIEWS_AHEAD_MAX above), each player's Status. */
+    /** Per view (the current one and up to VIEWS_AHEAD_MAX above), each player's Status and the X it names. */
     private final TreeMap<Integer, Envelope[]> statuses = new TreeMap<>();
+    private final TreeMap<Integer, long[]> statusExcluded = new TreeMap<>();
+
+    /** Votes are tallied per tx and per excluded set (DESIGN 5b). */
+    record Tally(ByteString txHash, long excluded) {
+    }
+
+    /** A certificate this slot holds: the tx hash and the votes that prove it, in player (or stayer) order. */
+    record Certified(ByteString txHash, List<Envelope> votes) {
+    }
+
+    /** Every Status of one view that justifies it: from every player outside X, each naming X. */
+    record Justification(List<Envelope> statuses, long excluded) {
+    }
 
     Slot(long seq, int players, Safety safety) {
         this.seq = seq;
@@ -111,17 +129,19 @@ final class Slot {
      * Leaves the current view for {@code newView} with this node's Status for it (already durable when sent).
      * {@code followed}: moved by a peer's Status rather than by this node's own deadline.
      */
-    void enterView(int newView, Envelope status, int myIndex, boolean followed, long nowMs, long timeoutMs) {
+    void enterView(int newView, Envelope status, long excluded, int myIndex, boolean followed, long nowMs,
+            long timeoutMs) {
         Safety.check(newView > view, "views only grow", () -> "slot " + seq + " from view " + view + " to "
                 + newView);
         move(Phase.WAITING, "enterView");
         view = newView;
         myStatus = status;
+        myStatusExcluded = excluded;
         if (followed) {
             followedAtMs = nowMs;
         }
         pruneBelow(newView);
-        recordStatus(myIndex, newView, status);
+        recordStatus(myIndex, newView, excluded, status);
         armDeadline(nowMs, timeoutMs);
     }
 
@@ -142,7 +162,7 @@ final class Slot {
         }
         lock = newLock;
         votedView = v;
-        recordVote(myIndex, newLock.txHash(), newLock.vote());
+        recordVote(myIndex, newLock.txHash(), newLock.excluded(), newLock.vote());
     }
 
     /** Any open phase to COMMITTED: the slot is decided; nothing about it changes any more. */
@@ -162,17 +182,18 @@ final class Slot {
         view = Math.max(view, stored.view());
         proposals.put(stored.view(), stored.proposal());
         rememberTx(stored.txHash(), stored.tx(), stored.prepare());
-        recordVote(myIndex, stored.txHash(), stored.vote());
+        recordVote(myIndex, stored.txHash(), stored.excluded(), stored.vote());
     }
 
     /** After a restart: this node's last Status, exactly as stored (its view is the highest it left). */
-    void restoreStatus(int statusView, Envelope status, int myIndex) {
+    void restoreStatus(int statusView, Envelope status, long excluded, int myIndex) {
         if (phase == Phase.IDLE) {
             move(Phase.WAITING, "restoreStatus");
         }
         view = Math.max(view, statusView);
         myStatus = status;
-        recordStatus(myIndex, statusView, status);
+        myStatusExcluded = excluded;
+        recordStatus(myIndex, statusView, excluded, status);
     }
 
     // ------------------------------------------------------------------ timers
@@ -235,6 +256,11 @@ final class Slot {
 
     Envelope myStatus() {
         return myStatus;
+    }
+
+    /** The X (a bit per player index) this node named for the current view; 0 in view 0 or when it named none. */
+    long myExcluded() {
+        return myStatus == null ? 0 : myStatusExcluded;
     }
 
     long startedMs() {
@@ -316,7 +342,7 @@ final class Slot {
     }
 
     /** Records a vote; returns the player's earlier vote for a different tx (evidence of a moved lock), if any. */
-    Envelope recordVote(int index, ByteString txHash, Envelope vote) {
+    Envelope recordVote(int index, ByteString txHash, long excluded, Envelope vote) {
         ByteString first = firstVoteHash.get(index);
         if (first == null) {
             firstVoteHash.put(index, txHash);
@@ -324,37 +350,80 @@ final class Slot {
         } else if (!first.equals(txHash)) {
             return firstVote.get(index);
         }
-        if (!votesByHash.containsKey(txHash) && votesByHash.size() >= TXS_MAX) {
+        Tally tally = new Tally(txHash, excluded);
+        if (!votesByHash.containsKey(tally) && votesByHash.size() >= TXS_MAX) {
             return null;
         }
-        Envelope[] votes = votesByHash.computeIfAbsent(txHash, h -> new Envelope[players]);
+        Envelope[] votes = votesByHash.computeIfAbsent(tally, h -> new Envelope[players]);
         if (votes[index] == null) {
             votes[index] = vote;
         }
         return null;
     }
 
-    /** The hash every player voted for, if any: the slot's commit certificate. */
-    ByteString certifiedHash() {
-        for (Map.Entry<ByteString, Envelope[]> e : votesByHash.entrySet()) {
-            if (complete(e.getValue())) {
-                return e.getKey();
+    /**
+     * The slot's certificate, if this node holds one: a vote on one tx from every player (from any rounds), or from
+     * every player outside some X, each naming that X (its quorum was checked when the votes were let in).
+     */
+    Certified certified() {
+        for (Map.Entry<Tally, Envelope[]> e : votesByHash.entrySet()) {
+            long x = e.getKey().excluded();
+            if (x == 0) {
+                continue;
+            }
+            List<Envelope> votes = new ArrayList<>();
+            for (int i = 0; i < players && votes != null; i++) {
+                if ((x & (1L << i)) == 0) {
+                    if (e.getValue()[i] == null) {
+                        votes = null;
+                    } else {
+                        votes.add(e.getValue()[i]);
+                    }
+                }
+            }
+            if (votes != null) {
+                return new Certified(e.getKey().txHash(), votes);
+            }
+        }
+        for (ByteString hash : hashes()) {
+            Envelope[] all = votesOn(hash);
+            if (complete(all)) {
+                return new Certified(hash, List.of(all));
             }
         }
         return null;
     }
 
-    /** The votes held on a tx, in player order (null where missing). */
-    Envelope[] votesOn(ByteString txHash) {
-        Envelope[] votes = votesByHash.get(txHash);
-        return votes == null ? new Envelope[players] : votes.clone();
+    private List<ByteString> hashes() {
+        List<ByteString> out = new ArrayList<>();
+        for (Tally t : votesByHash.keySet()) {
+            if (!out.contains(t.txHash())) {
+                out.add(t.txHash());
+            }
+        }
+        return out;
     }
 
-    /** Each vote held from one player, by tx hash. */
+    /** The votes held on a tx from any round, in player order (null where missing). */
+    Envelope[] votesOn(ByteString txHash) {
+        Envelope[] out = new Envelope[players];
+        for (Map.Entry<Tally, Envelope[]> e : votesByHash.entrySet()) {
+            if (e.getKey().txHash().equals(txHash)) {
+                for (int i = 0; i < players; i++) {
+                    if (out[i] == null) {
+                        out[i] = e.getValue()[i];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Each vote held from one player. */
     List<Envelope> votesOf(int index) {
         List<Envelope> out = new ArrayList<>();
         for (Envelope[] votes : votesByHash.values()) {
-            if (votes[index] != null) {
+            if (votes[index] != null && !out.contains(votes[index])) {
                 out.add(votes[index]);
             }
         }
@@ -365,22 +434,51 @@ final class Slot {
      * Records a Status of a view in the window; returns this player's different Status for that view
      * (evidence), if any. A Status outside the window is not kept.
      */
-    Envelope recordStatus(int index, int statusView, Envelope status) {
+    Envelope recordStatus(int index, int statusView, long excluded, Envelope status) {
         if (!inWindow(statusView)) {
             return null;
         }
         Envelope[] inView = statuses.computeIfAbsent(statusView, v -> new Envelope[players]);
+        long[] xs = statusExcluded.computeIfAbsent(statusView, v -> new long[players]);
         if (inView[index] == null) {
             inView[index] = status;
+            xs[index] = excluded;
             return null;
         }
         return Envelopes.sameStatement(inView[index], status) ? null : inView[index];
     }
 
-    /** Every player's Status for the view, in player order, or null while some are missing. */
-    List<Envelope> justification(int forView) {
+    /**
+     * The Statuses that justify a Prepare in {@code forView}: every player's naming no X, or every player's
+     * outside some X naming that X (in player order); null while neither is held.
+     */
+    Justification justification(int forView) {
         Envelope[] inView = statuses.get(forView);
-        return inView != null && complete(inView) ? List.of(inView) : null;
+        if (inView == null) {
+            return null;
+        }
+        long[] xs = statusExcluded.get(forView);
+        for (int candidate = 0; candidate < players; candidate++) {
+            if (inView[candidate] == null) {
+                continue;
+            }
+            long x = xs[candidate];
+            List<Envelope> out = new ArrayList<>();
+            for (int i = 0; i < players && out != null; i++) {
+                if ((x & (1L << i)) != 0) {
+                    continue;
+                }
+                if (inView[i] == null || xs[i] != x) {
+                    out = null;
+                } else {
+                    out.add(inView[i]);
+                }
+            }
+            if (out != null) {
+                return new Justification(out, x);
+            }
+        }
+        return null;
     }
 
     /** Every Status held from one player, in view order. */
@@ -402,6 +500,7 @@ final class Slot {
     /** Statuses of views below the current one can no longer justify anything: forget them. */
     private void pruneBelow(int v) {
         statuses.headMap(v).clear();
+        statusExcluded.headMap(v).clear();
     }
 
     /** Bytes this slot holds for messages: txs, Prepares, proposals, votes and Statuses. */
@@ -454,12 +553,14 @@ final class Slot {
     /** The slot in one line, for diagnosing a stalled table. */
     String describe() {
         StringBuilder votes = new StringBuilder();
-        for (Map.Entry<ByteString, Envelope[]> e : votesByHash.entrySet()) {
+        for (Map.Entry<Tally, Envelope[]> e : votesByHash.entrySet()) {
             int n = 0;
             for (Envelope v : e.getValue()) {
                 n += v == null ? 0 : 1;
             }
-            votes.append(votes.length() == 0 ? "" : ",").append(Hex.shortOf(e.getKey())).append(':').append(n);
+            votes.append(votes.length() == 0 ? "" : ",").append(Hex.shortOf(e.getKey().txHash()))
+                    .append(e.getKey().excluded() == 0 ? "" : "/x" + Long.toBinaryString(e.getKey().excluded()))
+                    .append(':').append(n);
         }
         return "slot=" + seq + " phase=" + phase + " view=" + view + " " + deadline + " " + nudge + " lock="
                 + (lock == null ? "none" : "v" + lock.view() + ":" + Hex.shortOf(lock.txHash())) + " txs="

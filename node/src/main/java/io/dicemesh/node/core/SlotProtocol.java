@@ -45,7 +45,8 @@ final class SlotProtocol {
         Prepare p = v.body().getPrepare();
         Proposal prop = s.proposal().body().getProposal();
         int view = s.view();
-        NodeId coordinator = t.state.coordinator(t.slot.seq, view);
+        List<NodeId> excluded = Exclusion.parse(t.state, prop.getExcludedList()); // the gate checked it
+        NodeId coordinator = t.state.coordinator(t.slot.seq, view, excluded);
         if (!v.sender().equals(coordinator)) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_WRONG_COORDINATOR, v.sender(), t.slot.seq, view,
                     t.state.rollNo(), List.of(p.getProposal()), "proposed without being the coordinator");
@@ -88,6 +89,10 @@ final class SlotProtocol {
             return true;
         }
         Locks.Justified j = Locks.check(t.state, t.slot.seq, view, p.getJustificationList(), t.node::verify);
+        if (j.valid() && !Exclusion.wire(j.excluded()).equals(prop.getExcludedList())) {
+            j = new Locks.Justified(false, "its statuses go without other players than its proposal", null,
+                    List.of(), List.of(), List.of());
+        }
         if (!j.valid()) {
             nack(coordinator, direct, view, NackReason.NACK_BAD_JUSTIFICATION, j.problem(), nowMs, out);
             t.evidence.record(out, EvidenceKind.EVIDENCE_BAD_JUSTIFICATION, coordinator, t.slot.seq, view,
@@ -141,25 +146,57 @@ final class SlotProtocol {
         if (!t.isSeated()) {
             return; // a player who left keeps the tx for the certificate, and votes no more
         }
+        TxCheck.Valid valid = (TxCheck.Valid) check;
+        boolean forced = forcedByLock(p, hash);
+        if (prop.getExcludedCount() > 0 && !forced && !valid.tx().tx().hasEvict()) {
+            nack(coordinator, direct, view, NackReason.NACK_BAD_TX, "a round without players carries the tx a lock "
+                    + "forces, or the Evict tx", nowMs, out);
+            return;
+        }
+        if (valid.tx().tx().hasEvict() && !forced) {
+            NodeId notGone = t.evictionRefused(valid.tx().tx().getEvict(), nowMs);
+            if (notGone != null) {
+                nack(coordinator, direct, view, NackReason.NACK_BAD_TX, "this player does not find " + notGone
+                        + " gone", nowMs, out);
+                return;
+            }
+        }
         takeLock(view, hash, p.getTx(), v.envelope(), p.getProposal(), nowMs, out);
         broadcastVote(nowMs, out);
     }
 
+    /**
+     * Whether R3 forces this tx: a view-change Prepare whose justification shows a lock on it. A forced Evict tx is
+     * voted for whatever this node thinks of those it evicts, since a certificate for it may already exist.
+     */
+    private boolean forcedByLock(Prepare p, ByteString hash) {
+        if (p.getJustificationCount() == 0) {
+            return false;
+        }
+        Locks.Justified j = Locks.check(t.state, t.slot.seq, ((Verified) t.node.verify(p.getProposal())).body()
+                .getProposal().getView(), p.getJustificationList(), t.node::verify);
+        return j.valid() && j.highestLock() != null && j.highestLock().txHash().equals(hash);
+    }
+
     /** Statuses carried by a valid justification are as good as received: learn their locks. */
     private void learnFromJustification(Locks.Justified j, Out out) {
+        List<NodeId> stayers = Exclusion.stayers(t.state.active(), j.excluded());
         for (int i = 0; i < j.verified().size(); i++) {
             Verified status = j.verified().get(i);
             Status s = j.statuses().get(i);
-            recordStatus(i, status, s, Locks.shownLock(t.state, t.slot.seq, s.getView(), s, t.node::verify), out);
+            recordStatus(t.state.active().indexOf(stayers.get(i)), status, s,
+                    Locks.shownLock(t.state, t.slot.seq, s.getView(), s, t.node::verify), out);
         }
     }
 
     /** Votes YES: the lock is durable (synced) before the vote can leave. */
     void takeLock(int view, ByteString hash, ByteString tx, Envelope prepare, Envelope proposal, long nowMs,
             Out out) {
+        List<ByteString> excluded = ((Verified) t.node.verify(proposal)).body().getProposal().getExcludedList();
         Envelope vote = t.node.sign(Body.newBuilder().setVote(Vote.newBuilder().setTableId(t.state.id().bytes())
-                .setSeq(t.slot.seq).setView(view).setTxHash(hash)).build());
-        Lock lock = new Lock(t.slot.seq, view, hash, tx, prepare, proposal, vote);
+                .setSeq(t.slot.seq).setView(view).setTxHash(hash).addAllExcluded(excluded)).build());
+        Lock lock = new Lock(t.slot.seq, view, hash, tx, prepare, proposal, vote,
+                Exclusion.mask(t.state.active(), Exclusion.parse(t.state, excluded)));
         out.persist(WriteBatch.builder().put(Column.PREPARED,
                 LedgerLayout.preparedKey(t.state.id().bytes(), LedgerLayout.LOCK, t.slot.seq),
                 lock.toRecord().toByteArray()).build(), t.node.safety.syncsVotes());
@@ -184,7 +221,8 @@ final class SlotProtocol {
         if (justified != null) {
             checkStaleVote(v.sender(), vote, v.envelope(), justified, out); // kept even after its view was pruned
         }
-        Envelope conflict = t.slot.recordVote(index, vote.getTxHash(), v.envelope());
+        Envelope conflict = t.slot.recordVote(index, vote.getTxHash(),
+                Exclusion.mask(t.state.active(), Exclusion.parse(t.state, vote.getExcludedList())), v.envelope());
         if (conflict != null) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_VOTES, v.sender(), t.slot.seq, vote.getView(),
                     t.state.rollNo(), List.of(conflict, v.envelope()), "voted for two txs at one slot");
@@ -253,7 +291,8 @@ final class SlotProtocol {
 
     /** Records a genuine Status (its lock already checked) and the evidence it proves. */
     private void recordStatus(int index, Verified v, Status s, Locks.ShownLock lock, Out out) {
-        Envelope conflict = t.slot.recordStatus(index, s.getView(), v.envelope());
+        Envelope conflict = t.slot.recordStatus(index, s.getView(),
+                Exclusion.mask(t.state.active(), Exclusion.parse(t.state, s.getExcludedList())), v.envelope());
         if (conflict != null) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_STATUSES, v.sender(), t.slot.seq, s.getView(),
                     t.state.rollNo(), List.of(conflict, v.envelope()), "two statuses for one slot and view");
@@ -294,7 +333,9 @@ final class SlotProtocol {
     /** Leaves the current view: a durable Status (with this node's lock) to every player, and work resent. */
     void moveToView(int view, long nowMs, String cause, boolean followed, Out out) {
         Safety.check(t.isSeated(), "only players move views", () -> "table " + t.state.id());
-        Status.Builder st = Status.newBuilder().setTableId(t.state.id().bytes()).setSeq(t.slot.seq).setView(view);
+        List<NodeId> excluded = t.excludedFor(view, nowMs);
+        Status.Builder st = Status.newBuilder().setTableId(t.state.id().bytes()).setSeq(t.slot.seq).setView(view)
+                .addAllExcluded(Exclusion.wire(excluded));
         if (t.slot.lock() != null) {
             st.setLockedProposal(t.slot.lock().proposal());
         }
@@ -302,7 +343,11 @@ final class SlotProtocol {
         out.persist(WriteBatch.builder().put(Column.PREPARED,
                 LedgerLayout.preparedKey(t.state.id().bytes(), LedgerLayout.STATUS, t.slot.seq), env.toByteArray())
                 .build(), true);
-        t.slot.enterView(view, env, t.myIndex(), followed, nowMs, t.viewTimeoutMs(view));
+        t.slot.enterView(view, env, Exclusion.mask(t.state.active(), excluded), t.myIndex(), followed, nowMs,
+                t.viewTimeoutMs(view));
+        if (!excluded.isEmpty()) {
+            out.emit(new Event.ViewChanged(t.state.id(), t.slot.seq, view, "going without " + excluded));
+        }
         out.sendAll(t.state.active(), t.node.me, env);
         out.emit(new Event.ViewChanged(t.state.id(), t.slot.seq, view, cause));
         resendWork(out);
@@ -332,7 +377,8 @@ final class SlotProtocol {
         for (Envelope b : t.own.pending.values()) {
             out.sendAll(t.state.active(), t.node.me, b);
         }
-        NodeId next = t.state.coordinator(t.slot.seq, t.slot.view());
+        NodeId next = t.state.coordinator(t.slot.seq, t.slot.view(),
+                Exclusion.fromMask(t.state.active(), t.slot.myExcluded()));
         if (next.equals(t.node.me)) {
             return;
         }

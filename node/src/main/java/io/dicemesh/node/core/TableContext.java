@@ -31,6 +31,13 @@ final class TableContext {
      * node stops at its last committed slot with the evidence (DESIGN section 5) rather than adopt their tx.
      */
     String haltedBecause;
+    /** When each player was last heard from at this table (any authenticated message it signed). */
+    final java.util.Map<NodeId, Long> lastHeardMs = new java.util.HashMap<>();
+    /**
+     * Since when the table has had work here without a break (-1: none). Silence counts only from then: on an
+     * idle table nobody talks, and nobody is gone.
+     */
+    long busySinceMs = -1;
 
     TableContext(EngineContext node, TableModel state) {
         this.node = node;
@@ -63,6 +70,51 @@ final class TableContext {
 
     long diceTimeoutMs() {
         return Math.max(1, state.wireRules().getDiceTimeoutMs());
+    }
+
+    /**
+     * The players this node would go on without now (DESIGN 5b), in table order: those whose reveal of the roll in
+     * progress is missing past the dice timeout, and those silent for the absent timeout while the table had work.
+     */
+    java.util.List<NodeId> gone(long nowMs) {
+        java.util.List<NodeId> out = new java.util.ArrayList<>();
+        if (busySinceMs < 0 || !isSeated()) {
+            return out;
+        }
+        java.util.List<NodeId> active = state.active();
+        boolean revealsLate = state.awaitingReveals() && dice.revealsSinceMs >= 0
+                && nowMs - dice.revealsSinceMs >= diceTimeoutMs();
+        java.util.List<NodeId> missing = revealsLate ? dice.missingReveals(active) : java.util.List.of();
+        long absentMs = state.wireRules().getAbsentTimeoutMs();
+        for (NodeId p : active) {
+            if (p.equals(node.me)) {
+                continue;
+            }
+            long silentSince = Math.max(lastHeardMs.getOrDefault(p, busySinceMs), busySinceMs);
+            if (missing.contains(p) || (absentMs > 0 && nowMs - silentSince >= absentMs)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The X this node names for a view: the players gone, if a round without them may decide; else none. */
+    java.util.List<NodeId> excludedFor(int view, long nowMs) {
+        java.util.List<NodeId> gone = view >= 1 ? gone(nowMs) : java.util.List.of();
+        return Exclusion.quorum(state.active().size(), gone.size(), state.wireRules().getLiarsTolerated()) ? gone
+                : java.util.List.of();
+    }
+
+    /** A player an Evict tx names whom this node does not find gone (it will not vote for it), or null. */
+    NodeId evictionRefused(io.dicemesh.protocol.Evict evict, long nowMs) {
+        java.util.List<NodeId> gone = gone(nowMs);
+        for (io.dicemesh.protocol.Eviction e : evict.getEvictionsList()) {
+            NodeId p = NodeId.of(e.getPlayer());
+            if (!gone.contains(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** A quarter of a view timeout: a missed Prepare can be fetched, and answered, before the nudge. */

@@ -36,8 +36,6 @@ final class TableEngine {
     private final Proposer proposer;
     private final String timerKey;
     private long lastWakeMs = -1;
-    /** When each player was last heard from at this table (any authenticated message it signed). */
-    private final Map<NodeId, Long> lastHeardMs = new java.util.HashMap<>();
     /** Since when this node has had work at the table that did not commit; -1 while it has none. */
     private long workSinceMs = -1;
     private long workSeq = -1;
@@ -74,7 +72,8 @@ final class TableEngine {
             Verified v = own(status, Body.KindCase.STATUS);
             Status s = v.body().getStatus();
             if (s.getSeq() == t.slot.seq) {
-                t.slot.restoreStatus(s.getView(), status, t.myIndex());
+                t.slot.restoreStatus(s.getView(), status, Exclusion.mask(t.state.active(),
+                        Exclusion.parse(t.state, s.getExcludedList())), t.myIndex());
             }
         }
         for (Envelope b : ownBatches) {
@@ -99,7 +98,8 @@ final class TableEngine {
                 "a restored lock is the stored one", () -> "the lock record of table " + t.state.id() + " seq "
                         + prop.getSeq() + " does not hold this node's vote on its Prepare");
         return new Lock(prop.getSeq(), prop.getView(), prop.getTxHash(), p.getTx(), record.getPrepare(),
-                p.getProposal(), record.getVote());
+                p.getProposal(), record.getVote(), Exclusion.mask(t.state.active(),
+                        Exclusion.parse(t.state, prop.getExcludedList())));
     }
 
     private Verified own(Envelope stored, Body.KindCase kind) {
@@ -140,7 +140,8 @@ final class TableEngine {
             return;
         }
         Slot slot = t.slot;
-        NodeId coordinator = t.state.coordinator(slot.seq, slot.view());
+        NodeId coordinator = t.state.coordinator(slot.seq, slot.view(),
+                Exclusion.fromMask(t.state.active(), slot.myExcluded()));
         Map<NodeId, Envelope> heldDice = t.dice.held(t.state.awaitingReveals());
         for (NodeId peer : peers) {
             if (peer.equals(t.node.me) || !t.state.isActive(peer)) {
@@ -176,7 +177,7 @@ final class TableEngine {
     /** Sorts a message with the gate, then hands it to the part that owns it (or keeps it, or helps its sender). */
     private void dispatch(Verified v, NodeId from, long nowMs, Out out) {
         if (t.state.seatOf(v.sender()) >= 0) {
-            lastHeardMs.put(v.sender(), nowMs); // even a late message shows its signer is alive
+            t.lastHeardMs.put(v.sender(), nowMs); // even a late message shows its signer is alive
         }
         TableGate.Sorted s = gate.sort(v);
         switch (s.verdict()) {
@@ -294,6 +295,11 @@ final class TableEngine {
     private void trackWork(long nowMs) {
         lastNowMs = nowMs;
         boolean working = inFlight() || (t.isSeated() && t.state.awaitingReveals());
+        if (!working && !(t.busySinceMs >= 0 && !t.gone(nowMs).isEmpty())) {
+            t.busySinceMs = -1; // a table with someone gone stays busy until the Evict tx commits
+        } else if (t.busySinceMs < 0) {
+            t.busySinceMs = nowMs;
+        }
         if (!working) {
             workSinceMs = -1;
         } else if (workSinceMs < 0 || workSeq != t.state.seq()) {
@@ -341,12 +347,12 @@ final class TableEngine {
         } else {
             waitingOn = "votes";
             for (NodeId p : active) {
-                if (!p.equals(t.node.me) && lastHeardMs.getOrDefault(p, Long.MIN_VALUE) <= previousViewSinceMs) {
+                if (!p.equals(t.node.me) && t.lastHeardMs.getOrDefault(p, Long.MIN_VALUE) <= previousViewSinceMs) {
                     waitingFor.add(p);
                 }
             }
             // Silence counts from a player's last message, and not before the work it blocks began.
-            long lastHeard = waitingFor.stream().mapToLong(p -> lastHeardMs.getOrDefault(p, workSinceMs))
+            long lastHeard = waitingFor.stream().mapToLong(p -> t.lastHeardMs.getOrDefault(p, workSinceMs))
                     .max().orElse(workSinceMs);
             evictableAt = Math.max(lastHeard, workSinceMs) + t.state.wireRules().getAbsentTimeoutMs();
         }
@@ -359,9 +365,12 @@ final class TableEngine {
         return stall(lastNowMs);
     }
 
-    /** True when this node holds work the open slot should carry. */
+    /** True when this node holds work the open slot should carry (an eviction that is due counts). */
     private boolean hasWork() {
         List<NodeId> active = t.state.active();
+        if (!t.excludedFor(1, lastNowMs).isEmpty()) {
+            return true;
+        }
         if (t.state.awaitingReveals()) {
             return t.dice.revealsInOrder(active) != null; // intents wait until the roll is done
         }
@@ -460,7 +469,8 @@ final class TableEngine {
     ClientResult.TableSummary summary(long nowMs) {
         int seat = t.mySeat();
         Stall stall = stall(nowMs);
-        String status = t.haltedBecause != null ? "halted" : t.state.closed() ? "closed"
+        String status = t.haltedBecause != null ? "halted"
+                : seat >= 0 && t.state.evictedCause(seat) != null ? "evicted" : t.state.closed() ? "closed"
                 : !t.isSeated() ? "left" : stall != null ? "stalled" : "active";
         return new ClientResult.TableSummary(t.state.id(), status, t.state.seats(), t.state.seq(), t.state.rollNo(),
                 t.state.game().point(), seat >= 0 ? t.state.game().stack(seat) : 0, t.state.seats().size(), stall);

@@ -107,6 +107,10 @@ final class TableGate {
             return junk("commitment from someone not seated, or malformed");
         }
         long roll = t.state.rollNo();
+        if (c.getRollNo() == roll && c.getAttempt() != t.state.diceAttempt()) {
+            return c.getAttempt() < t.state.diceAttempt() ? sorted(Verdict.PAST, "an abandoned attempt", 0, 0, index)
+                    : junk("commitment for attempt " + c.getAttempt() + " of roll " + roll);
+        }
         if (c.getRollNo() == roll) {
             return t.state.awaitingReveals() ? sorted(Verdict.PAST, "commitments of this roll are committed", 0, 0,
                     index) : current(0, 0, index);
@@ -125,6 +129,10 @@ final class TableGate {
             return junk("reveal from someone not seated, or malformed");
         }
         long roll = t.state.rollNo();
+        if (r.getRollNo() == roll && r.getAttempt() != t.state.diceAttempt()) {
+            return r.getAttempt() < t.state.diceAttempt() ? sorted(Verdict.PAST, "an abandoned attempt", 0, 0, index)
+                    : junk("reveal for attempt " + r.getAttempt() + " of roll " + roll);
+        }
         if (r.getRollNo() == roll) {
             return t.state.awaitingReveals() ? current(0, 0, index)
                     : sorted(Verdict.FUTURE, "the sender committed the commitments first", 0, 0, index);
@@ -152,6 +160,10 @@ final class TableGate {
         if (prop.getTxHash().size() != Sha256.BYTES || !validView(prop.getView())) {
             return junk("prepare with a malformed proposal");
         }
+        String x = excludedProblem(prop.getExcludedList(), prop.getView(), v.sender());
+        if (x != null) {
+            return junk("prepare " + x);
+        }
         Sorted s = bySeq(prop.getSeq(), prop.getView(), index, pv);
         if (s.is(Verdict.CURRENT) && prop.getView() > t.slot.view() + WireLimits.VIEWS_AHEAD_MAX) {
             return junk("prepare for view " + prop.getView() + ", more than " + WireLimits.VIEWS_AHEAD_MAX
@@ -164,6 +176,10 @@ final class TableGate {
         Vote vote = v.body().getVote();
         if (vote.getTxHash().size() != Sha256.BYTES || !validView(vote.getView())) {
             return junk("malformed vote");
+        }
+        String x = excludedProblem(vote.getExcludedList(), vote.getView(), v.sender());
+        if (x != null && vote.getSeq() > t.state.seq()) {
+            return junk("vote " + x);
         }
         int index = t.state.active().indexOf(v.sender());
         if (vote.getSeq() <= t.state.seq()) {
@@ -189,6 +205,10 @@ final class TableGate {
         }
         if (s.getView() < 1 || !validView(s.getView())) {
             return junk("status for view " + s.getView());
+        }
+        String x = excludedProblem(s.getExcludedList(), s.getView(), v.sender());
+        if (x != null) {
+            return junk("status " + x);
         }
         Sorted sorted = bySeq(s.getSeq(), s.getView(), index, null);
         if (sorted.is(Verdict.CURRENT) && s.getView() < t.slot.view()) {
@@ -217,6 +237,22 @@ final class TableGate {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** What is wrong with the X a slot message names (DESIGN 5b), or null. */
+    private String excludedProblem(java.util.List<com.google.protobuf.ByteString> raw, int view,
+            io.dicemesh.crypto.NodeId sender) {
+        if (raw.isEmpty()) {
+            return null;
+        }
+        java.util.List<io.dicemesh.crypto.NodeId> x = Exclusion.parse(t.state, raw);
+        if (x == null) {
+            return "names players to go without that are not active, not in table order, or too many";
+        }
+        if (view < 1) {
+            return "goes without players in view 0";
+        }
+        return x.contains(sender) ? "is signed by a player its round goes without" : null;
+    }
 
     private Sorted bySeq(long seq, int view, int index, Verified proposal) {
         if (seq <= t.state.seq()) {

@@ -5,6 +5,7 @@ import io.dicemesh.crypto.NodeId;
 import io.dicemesh.node.game.Bet;
 import io.dicemesh.node.game.CrapsTable;
 import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.EvictionCause;
 import io.dicemesh.protocol.Genesis;
 import io.dicemesh.protocol.PlayerState;
 import io.dicemesh.protocol.TableRules;
@@ -30,6 +31,12 @@ final class TableModel {
     private List<Envelope> rollCommitments;
     private List<Integer> lastDice;
     private List<NodeId> active;
+    private int diceAttempt;
+    /** Per seat: how it was evicted (null: it was not), at which slot, and what its settlement paid and forfeited. */
+    private final EvictionCause[] evictedCause;
+    private final long[] evictedSeq;
+    private final long[] evictedPaid;
+    private final long[] evictedBond;
 
     private TableModel(TableId id, TableRules wireRules, List<NodeId> seats, CrapsTable game, long[] lastBatchNo,
             long total, long seq, ByteString lastHash, long rollNo, List<Envelope> rollCommitments,
@@ -45,6 +52,10 @@ final class TableModel {
         this.rollNo = rollNo;
         this.rollCommitments = List.copyOf(rollCommitments);
         this.lastDice = List.copyOf(lastDice);
+        this.evictedCause = new EvictionCause[seats.size()];
+        this.evictedSeq = new long[seats.size()];
+        this.evictedPaid = new long[seats.size()];
+        this.evictedBond = new long[seats.size()];
         refreshActive();
     }
 
@@ -86,8 +97,24 @@ final class TableModel {
             throw new IllegalStateException("stored state of table " + TableId.of(s.getTableId().toByteArray())
                     + " does not conserve its total");
         }
-        return new TableModel(new TableId(s.getTableId()), s.getRules(), seats, game, batchNos, s.getTotal(),
+        TableModel m = new TableModel(new TableId(s.getTableId()), s.getRules(), seats, game, batchNos, s.getTotal(),
                 s.getSeq(), s.getLastHash(), s.getRollNo(), s.getRollCommitmentsList(), s.getLastDiceList());
+        m.diceAttempt = s.getDiceAttempt();
+        for (int i = 0; i < n; i++) {
+            PlayerState p = s.getPlayers(i);
+            if (p.getEvicted() != EvictionCause.EVICTION_CAUSE_UNSPECIFIED) {
+                m.evictedCause[i] = p.getEvicted();
+                m.evictedSeq[i] = p.getEvictedSeq();
+                m.evictedPaid[i] = p.getEvictedPaid();
+                m.evictedBond[i] = p.getEvictedBond();
+            }
+        }
+        return m;
+    }
+
+    /** An independent copy (through the stored form), for checking what a tx would do without doing it. */
+    TableModel copy() {
+        return fromProto(toProto());
     }
 
     TableState toProto() {
@@ -95,10 +122,16 @@ final class TableModel {
                 .setTableId(id.bytes()).setSeq(seq).setLastHash(lastHash)
                 .setBank(game.bank()).setPoint(game.point()).setShooter(game.shooter())
                 .setNextBetId(game.nextBetId()).setRollNo(rollNo).addAllRollCommitments(rollCommitments)
-                .setRules(wireRules).setTotal(total).addAllLastDice(lastDice);
+                .setRules(wireRules).setTotal(total).addAllLastDice(lastDice).setDiceAttempt(diceAttempt);
         for (int i = 0; i < seats.size(); i++) {
-            b.addPlayers(PlayerState.newBuilder().setPlayer(seats.get(i).byteString()).setStack(game.stack(i))
-                    .setLastBatchNo(lastBatchNo[i]).setLeft(!game.isActive(i)).setWithdrawn(game.withdrawn(i)));
+            PlayerState.Builder p = PlayerState.newBuilder().setPlayer(seats.get(i).byteString())
+                    .setStack(game.stack(i)).setLastBatchNo(lastBatchNo[i]).setLeft(!game.isActive(i))
+                    .setWithdrawn(game.withdrawn(i));
+            if (evictedCause[i] != null) {
+                p.setEvicted(evictedCause[i]).setEvictedSeq(evictedSeq[i]).setEvictedPaid(evictedPaid[i])
+                        .setEvictedBond(evictedBond[i]);
+            }
+            b.addPlayers(p);
         }
         for (Bet bet : game.felt()) {
             b.addFelt(GameProtos.wire(bet));
@@ -124,6 +157,20 @@ final class TableModel {
 
     long rollNo() {
         return rollNo;
+    }
+
+    /** The attempt of the current roll: 0, and one more per restart after an eviction during it. */
+    int diceAttempt() {
+        return diceAttempt;
+    }
+
+    /** How the player at {@code seat} was evicted, or null if it was not. */
+    EvictionCause evictedCause(int seat) {
+        return evictedCause[seat];
+    }
+
+    long evictedSeq(int seat) {
+        return evictedSeq[seat];
     }
 
     /** True once a roll's commitments are committed: the next tx must be that roll's reveals. */
@@ -175,6 +222,12 @@ final class TableModel {
         return active.get((int) Math.floorMod(slot + view, (long) active.size()));
     }
 
+    /** Coordinator of a round without {@code excluded}: drawn the same way from the players who stay. */
+    NodeId coordinator(long slot, int view, List<NodeId> excluded) {
+        List<NodeId> stay = Exclusion.stayers(active, excluded);
+        return stay.get((int) Math.floorMod(slot + view, (long) stay.size()));
+    }
+
     boolean closed() {
         return active.isEmpty();
     }
@@ -197,7 +250,21 @@ final class TableModel {
     void finishRoll(int die1, int die2) {
         rollCommitments = List.of();
         rollNo++;
+        diceAttempt = 0;
         lastDice = List.of(die1, die2);
+    }
+
+    /** An eviction during a roll: its commitments are dropped and it starts again with fresh nonces. */
+    void restartRoll() {
+        rollCommitments = List.of();
+        diceAttempt++;
+    }
+
+    void recordEviction(int seat, EvictionCause cause, long atSeq, long paid, long bond) {
+        evictedCause[seat] = cause;
+        evictedSeq[seat] = atSeq;
+        evictedPaid[seat] = paid;
+        evictedBond[seat] = bond;
     }
 
     void advance(long newSeq, ByteString newHash) {

@@ -26,6 +26,12 @@ final class TxApplier {
     }
 
     static ApplyResult apply(TableModel state, ParsedTx tx) {
+        if (tx.tx().hasEvict()) {
+            List<Settlement> settled = Evictions.apply(state, tx.tx().getEvict(), tx.tx().getSeq());
+            state.advance(tx.tx().getSeq(), tx.hash());
+            state.checkInvariants();
+            return new ApplyResult(state.id(), tx.tx().getSeq(), List.of(), null, false, settled);
+        }
         ApplyResult.RollOutcome roll = null;
         if (tx.isRoll()) {
             roll = roll(state, tx.reveals());
@@ -41,7 +47,7 @@ final class TxApplier {
         state.advance(tx.tx().getSeq(), tx.hash());
         state.checkInvariants();
         return new ApplyResult(state.id(), tx.tx().getSeq(), List.copyOf(outcomes), roll,
-                !tx.commitments().isEmpty());
+                !tx.commitments().isEmpty(), List.of());
     }
 
     private static ApplyResult.RollOutcome roll(TableModel state, List<DiceReveal> reveals) {

@@ -69,6 +69,14 @@ final class TxValidator {
         List<NodeId> active = state.active();
         List<DiceReveal> reveals = new ArrayList<>();
         List<DiceCommitment> commitments = new ArrayList<>();
+        if (tx.hasEvict()) {
+            String bad = Evictions.problem(state, tx);
+            if (bad != null) {
+                return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, bad);
+            }
+            ByteString hash = ByteString.copyFrom(Sha256.hash(txBytes.toByteArray()));
+            return new TxCheck.Valid(new ParsedTx(txBytes, hash, tx, List.of(), List.of(), List.of()));
+        }
         if (state.awaitingReveals()) {
             if (tx.getIntentBatchesCount() > 0 || tx.getDiceCommitmentsCount() > 0
                     || tx.getDiceRevealsCount() != active.size()) {
@@ -140,7 +148,7 @@ final class TxValidator {
                         + active.get(i));
             }
             if (!c.getTableId().equals(state.id().bytes()) || c.getRollNo() != state.rollNo()
-                    || c.getCommitment().size() != Sha256.BYTES) {
+                    || c.getAttempt() != state.diceAttempt() || c.getCommitment().size() != Sha256.BYTES) {
                 return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "commitment " + i + " is not for roll "
                         + state.rollNo() + " of this table");
             }
@@ -178,7 +186,7 @@ final class TxValidator {
                 return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "reveal " + i + " is not from player " + player);
             }
             if (!reveal.getTableId().equals(state.id().bytes()) || reveal.getRollNo() != state.rollNo()
-                    || reveal.getNonce().size() != WireLimits.NONCE_BYTES) {
+                    || reveal.getAttempt() != state.diceAttempt() || reveal.getNonce().size() != WireLimits.NONCE_BYTES) {
                 return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "reveal " + i + " is not for roll "
                         + state.rollNo() + " of this table");
             }

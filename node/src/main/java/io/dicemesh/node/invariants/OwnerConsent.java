@@ -26,7 +26,8 @@ import java.util.Set;
  * Nothing moves without its owner's signed intent: every intent batch in a committed tx carries its own player's
  * valid signature (checked by an independent verifier), a stack only shrinks by its owner's accepted intents, and
  * every new bet on the felt is its owner's accepted bet; a roll moves tokens between felt, bank and stacks but never
- * takes from a stack.
+ * takes from a stack; an eviction moves an evicted player's stack only into what is set aside to it (less its reveal
+ * bond, when forfeited).
  */
 public final class OwnerConsent implements Invariant {
     private final EnvelopeVerifier verifier;
@@ -80,6 +81,18 @@ public final class OwnerConsent implements Invariant {
         for (int i = 0; i < Math.min(before.getPlayersCount(), after.getPlayersCount()); i++) {
             PlayerState b = before.getPlayers(i);
             PlayerState a = after.getPlayers(i);
+            boolean evictedNow = b.getEvicted() == io.dicemesh.protocol.EvictionCause.EVICTION_CAUSE_UNSPECIFIED
+                    && a.getEvicted() != io.dicemesh.protocol.EvictionCause.EVICTION_CAUSE_UNSPECIFIED;
+            if (evictedNow) {
+                // an eviction moves the stack only to the player itself, set aside (less a forfeited reveal bond)
+                long expected = b.getWithdrawn() + b.getStack() - a.getEvictedBond() + a.getEvictedPaid();
+                if (a.getStack() != 0 || a.getWithdrawn() != expected || a.getEvictedBond() > b.getStack()) {
+                    out.report(name(), node, "seq " + after.getSeq() + ": evicting " + NodeId.of(a.getPlayer())
+                            + " set aside " + a.getWithdrawn() + " of its " + b.getStack() + " (bond "
+                            + a.getEvictedBond() + ", paid " + a.getEvictedPaid() + ")");
+                }
+                continue;
+            }
             if (a.getStack() < b.getStack() && !spent.contains(a.getPlayer())) {
                 out.report(name(), node, "seq " + after.getSeq() + ": stack of " + NodeId.of(a.getPlayer())
                         + " fell from " + b.getStack() + " to " + a.getStack()

@@ -110,13 +110,32 @@ class ByzantineScenarioTest {
     }
 
     @Test
-    void aPlayerWithholdingItsRevealStallsTheTableAndNothingIsLostOrMoved() {
+    void aWithholderIsEvictedAndTheOthersPlayOnButATableOfTwoStallsAndNothingMoves() {
         Scenarios.forEachSeed("ByzantineScenarioTest", 100, seed -> {
             Run r = start(seed, Byzantine.Behaviour.WITHHOLD_REVEAL, 2, NetworkFaults.NONE);
             boolean named = r.sim().runUntil(() -> r.log().evidenceAgainst(r.sim(), LIAR,
                     EvidenceKind.EVIDENCE_WITHHELD_DICE, r.honest()), r.sim().nowMs() + 60_000);
             Scenarios.assertSafe(r.sim());
             assertTrue(named, "no honest peer reported the withheld reveal");
+            if (r.honest().size() >= 2) { // three players or more, none tolerated as a liar: 2q - n > 0 holds
+                boolean evicted = r.sim().runUntil(() -> r.honest().stream().allMatch(h -> r.sim().node(h).engine()
+                        .tableState(r.table()).orElseThrow().getPlayers(LIAR).getEvicted()
+                        == io.dicemesh.protocol.EvictionCause.EVICTION_WITHHOLDING), r.sim().nowMs() + 60_000);
+                Scenarios.assertSafe(r.sim());
+                assertTrue(evicted, "the withholder was not evicted");
+                long rollNo = r.sim().node(r.honest().get(0)).engine().tableState(r.table()).orElseThrow()
+                        .getRollNo();
+                boolean rolled = r.sim().runUntil(() -> r.honest().stream().allMatch(h -> r.sim().node(h).engine()
+                        .tableState(r.table()).orElseThrow().getRollNo() > rollNo + 1), r.sim().nowMs() + 60_000);
+                Scenarios.assertSafe(r.sim());
+                assertTrue(rolled, "the others did not play on");
+                r.bots().stop();
+                r.sim().runUntil(() -> Convergence.stateDifference(r.sim(), r.table(), r.honest()) == null,
+                        r.sim().nowMs() + 30_000);
+                assertHonestAgreeOnPrefix(r);
+                r.sim().close();
+                return;
+            }
             r.sim().runUntil(r.sim().nowMs() + 3_000);
             TableState frozen = r.sim().node(r.honest().get(0)).engine().tableState(r.table()).orElseThrow();
             assertTrue(frozen.getRollCommitmentsCount() > 0, "the table must be waiting for the roll's reveals");

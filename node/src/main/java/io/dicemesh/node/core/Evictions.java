@@ -1,0 +1,105 @@
+package io.dicemesh.node.core;
+
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.node.game.Settlement;
+import io.dicemesh.protocol.Evict;
+import io.dicemesh.protocol.Eviction;
+import io.dicemesh.protocol.EvictionCause;
+import io.dicemesh.protocol.Tx;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Evict tx (DESIGN 5b): building it, checking it, applying it. The settlement it states is recomputed by every
+ * validator from the state before it; applying it settles each evicted player as for absence, or, while a roll
+ * awaits reveals, as a withholder whatever the named cause (its bets at risk on that roll and its reveal bond go to
+ * the bank), sets aside what remains to it, and restarts the roll with fresh nonces.
+ */
+final class Evictions {
+    private Evictions() {
+    }
+
+    /** The Evict tx for {@code players} at the next slot; causes: withholding while a roll awaits reveals. */
+    static Tx build(TableModel state, List<NodeId> players) {
+        EvictionCause cause = state.awaitingReveals() ? EvictionCause.EVICTION_WITHHOLDING
+                : EvictionCause.EVICTION_ABSENCE;
+        Evict.Builder unsettled = Evict.newBuilder();
+        for (NodeId p : players) {
+            unsettled.addEvictions(Eviction.newBuilder().setPlayer(p.byteString()).setCause(cause));
+        }
+        TableModel copy = state.copy();
+        List<Settlement> settled = apply(copy, unsettled.build(), state.seq() + 1);
+        Evict.Builder evict = Evict.newBuilder();
+        for (int i = 0; i < players.size(); i++) {
+            Settlement s = settled.get(i);
+            evict.addEvictions(unsettled.getEvictions(i).toBuilder().setPaid(s.paid())
+                    .setBondForfeited(s.bondForfeited()).setSetAside(s.setAside()));
+        }
+        return Tx.newBuilder().setTableId(state.id().bytes()).setSeq(state.seq() + 1).setPrevHash(state.lastHash())
+                .setEvict(evict).build();
+    }
+
+    /** What is wrong with an Evict tx against the state before it, or null. Never throws. */
+    static String problem(TableModel state, Tx tx) {
+        if (tx.getIntentBatchesCount() > 0 || tx.getDiceCommitmentsCount() > 0 || tx.getDiceRevealsCount() > 0) {
+            return "an Evict tx carries nothing else";
+        }
+        Evict evict = tx.getEvict();
+        List<NodeId> active = state.active();
+        if (evict.getEvictionsCount() == 0 || evict.getEvictionsCount() >= active.size()) {
+            return "an Evict tx evicts at least one player and leaves at least one";
+        }
+        int last = -1;
+        for (Eviction e : evict.getEvictionsList()) {
+            int index = NodeId.isWellFormed(e.getPlayer()) ? active.indexOf(NodeId.of(e.getPlayer())) : -1;
+            if (index <= last) {
+                return "evictions name active players once each, in table order";
+            }
+            last = index;
+            boolean known = e.getCause() == EvictionCause.EVICTION_ABSENCE
+                    || e.getCause() == EvictionCause.EVICTION_WITHHOLDING;
+            if (!known || (e.getCause() == EvictionCause.EVICTION_WITHHOLDING && !state.awaitingReveals())) {
+                return "eviction cause " + e.getCause() + " does not fit the table's state";
+            }
+        }
+        Evict.Builder unsettled = evict.toBuilder();
+        for (int i = 0; i < unsettled.getEvictionsCount(); i++) {
+            unsettled.setEvictions(i, unsettled.getEvictions(i).toBuilder().clearPaid().clearBondForfeited()
+                    .clearSetAside());
+        }
+        List<Settlement> settled;
+        try {
+            settled = apply(state.copy(), unsettled.build(), state.seq() + 1);
+        } catch (RuntimeException e) {
+            return "settling the evictions fails: " + e.getMessage();
+        }
+        for (int i = 0; i < settled.size(); i++) {
+            Eviction e = evict.getEvictions(i);
+            Settlement s = settled.get(i);
+            if (e.getPaid() != s.paid() || e.getBondForfeited() != s.bondForfeited()
+                    || e.getSetAside() != s.setAside()) {
+                return "the settlement of " + NodeId.of(e.getPlayer()) + " states paid " + e.getPaid() + ", bond "
+                        + e.getBondForfeited() + ", set aside " + e.getSetAside() + "; the rules give " + s.paid()
+                        + ", " + s.bondForfeited() + ", " + s.setAside();
+            }
+        }
+        return null;
+    }
+
+    /** Applies the evictions (checked) to {@code state}; returns each one's settlement, in order. */
+    static List<Settlement> apply(TableModel state, Evict evict, long atSeq) {
+        boolean duringRoll = state.awaitingReveals();
+        List<Settlement> out = new ArrayList<>();
+        for (Eviction e : evict.getEvictionsList()) {
+            int seat = state.seatOf(NodeId.of(e.getPlayer()));
+            Settlement s = state.game().depart(seat, duringRoll);
+            state.recordEviction(seat, e.getCause(), atSeq, s.paid(), s.bondForfeited());
+            out.add(s);
+        }
+        state.refreshActive();
+        if (duringRoll) {
+            state.restartRoll();
+        }
+        return out;
+    }
+}

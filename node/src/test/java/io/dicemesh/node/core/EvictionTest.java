@@ -1,0 +1,96 @@
+package io.dicemesh.node.core;
+
+import static io.dicemesh.node.core.NodeEngineTest.harness;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dicemesh.node.game.BetKind;
+import io.dicemesh.protocol.EvictionCause;
+import io.dicemesh.protocol.PlayerState;
+import io.dicemesh.protocol.TableRules;
+import io.dicemesh.protocol.TableState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** DESIGN 5b through {@link EngineHarness}: a table goes on without a player who is gone, and settles it fairly. */
+@Timeout(60)
+class EvictionTest {
+    static final TableRules RULES = Wire.rules(100, 1000).toBuilder().setAbsentTimeoutMs(3000).build();
+
+    private static TableId table(EngineHarness h, int n) {
+        List<Integer> players = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            players.add(i);
+        }
+        return h.createTable(players, 1000, 100_000, RULES);
+    }
+
+    private static String describe(EngineHarness h, TableId t, int... nodes) {
+        StringBuilder s = new StringBuilder();
+        for (int i : nodes) {
+            s.append("\n  node ").append(i).append(": ").append(h.engine(i).debugState(t));
+        }
+        return s.toString();
+    }
+
+    private static void bet(EngineHarness h, int node, TableId t, BetKind kind, long amount) {
+        long id = h.command(node, new ClientRequest.PlaceBet(t, kind, amount, 0, 0));
+        assertTrue(h.runUntil(() -> h.reply(node, id) != null, 5_000), "bet not answered");
+        assertTrue(assertInstanceOf(ClientResult.IntentDone.class, h.reply(node, id)).outcome().accepted());
+    }
+
+    @Test
+    void twoPlayersGoOnWithoutOneWhoCrashedForGoodAndItLearnsItsSettlementWhenItComesBack() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            bet(h, 0, t, BetKind.PASS, 10);
+            bet(h, 1, t, BetKind.FIELD, 10);
+            bet(h, 2, t, BetKind.DONT_PASS, 30);
+            long total = h.state(0, t).getTotal();
+            h.crash(2);
+            long crashedAt = h.nowMs();
+            long stuck = h.command(0, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0));
+            assertTrue(h.runUntil(() -> h.reply(0, stuck) != null, 20_000), "the table never went on without node 2:"
+                    + describe(h, t, 0, 1));
+            long after = h.nowMs() - crashedAt;
+            // the stuck slot is finished first (its bet committed without node 2's vote), then the Evict tx follows
+            assertTrue(h.runUntil(() -> h.state(0, t).getPlayers(2).getEvicted()
+                    != EvictionCause.EVICTION_CAUSE_UNSPECIFIED, 20_000), "node 2 was never evicted:"
+                    + describe(h, t, 0, 1));
+            TableState s = h.state(0, t);
+            PlayerState gone = s.getPlayers(2);
+            assertEquals(EvictionCause.EVICTION_ABSENCE, gone.getEvicted(), "" + s);
+            assertTrue(gone.getLeft());
+            // its dont pass 30 on the come-out may come down: max(30, 30 * 1953/1980) = 30; its stack 970 + 30
+            assertEquals(30, gone.getEvictedPaid());
+            assertEquals(1000, gone.getWithdrawn());
+            assertEquals(total, s.getTotal());
+            assertTrue(after >= 3000 && after < 12_000, "went on " + after + " ms after the crash");
+            long roll = h.command(1, new ClientRequest.Roll(t));
+            assertTrue(h.runUntil(() -> h.reply(1, roll) != null, 10_000), "two players cannot roll:"
+                    + describe(h, t, 0, 1));
+            assertInstanceOf(ClientResult.Rolled.class, h.reply(1, roll));
+            NodeEngineTest.sameStateEverywhere(h, t, 0, 1);
+
+            h.restart(2);
+            h.linkUp(2, 0);
+            h.linkUp(0, 2);
+            assertTrue(h.runUntil(() -> h.state(2, t).getSeq() == h.state(0, t).getSeq(), 10_000),
+                    "the evicted node did not catch up:" + describe(h, t, 0, 1, 2));
+            NodeEngineTest.sameStateEverywhere(h, t, 0, 1, 2);
+            long show = h.command(2, new ClientRequest.ShowTable(t));
+            assertEquals("evicted", assertInstanceOf(ClientResult.TableInfo.class, h.reply(2, show)).summary()
+                    .status());
+            for (int i = 0; i < 3; i++) {
+                LedgerReplay.Report audit = new LedgerReplay(h.store(i), new io.dicemesh.crypto.EnvelopeVerifier())
+                        .replay(t, slot -> { });
+                assertTrue(audit.ok(), "node " + i + ": " + audit.problems());
+                assertEquals(total, audit.state().getTotal());
+            }
+            System.out.println("[eviction] node 2 evicted and the table played on " + after + " ms after it crashed"
+                    + " (absent timeout 3000 ms, view timeout 100 ms)");
+        }
+    }
+}
