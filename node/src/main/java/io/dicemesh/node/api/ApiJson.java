@@ -98,6 +98,9 @@ final class ApiJson {
             b.addProperty("table", s.table().hex());
             b.addProperty("status", s.status());
             b.addProperty("stack", s.myStack());
+            if (s.myEviction() != null) {
+                b.add("evicted", evicted(List.of(s.myEviction())).get(0));
+            }
             list.add(b);
         });
         JsonObject o = new JsonObject();
@@ -129,7 +132,26 @@ final class ApiJson {
             }
             o.add("stalled", j);
         }
+        if (!s.evicted().isEmpty()) {
+            o.add("evicted", evicted(s.evicted()));
+        }
         return o;
+    }
+
+    /** Evicted players: {player, cause, seq, settled (what the bets paid), bond_forfeited, set_aside}. */
+    static JsonArray evicted(List<ClientResult.Evicted> evicted) {
+        JsonArray a = new JsonArray();
+        for (ClientResult.Evicted e : evicted) {
+            JsonObject j = new JsonObject();
+            j.addProperty("player", e.player().hex());
+            j.addProperty("cause", e.cause());
+            j.addProperty("seq", e.seq());
+            j.addProperty("settled", e.paid());
+            j.addProperty("bond_forfeited", e.bondForfeited());
+            j.addProperty("set_aside", e.setAside());
+            a.add(j);
+        }
+        return a;
     }
 
     /** The summary plus the committed state: stacks per player, the felt, the bank, the last dice, the rules. */

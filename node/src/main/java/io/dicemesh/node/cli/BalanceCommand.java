@@ -40,6 +40,9 @@ final class BalanceCommand extends ClientCommand {
                     printJson(b);
                 } else {
                     out().println(num(b, "stack"));
+                    if (b.has("evicted")) {
+                        out().println(Human.eviction(b.getAsJsonObject("evicted")));
+                    }
                 }
                 return 0;
             }

@@ -96,6 +96,12 @@ final class Human {
         if (t.has("stalled")) {
             stall(out, t.getAsJsonObject("stalled"));
         }
+        if (t.has("evicted")) {
+            for (JsonElement e : t.getAsJsonArray("evicted")) {
+                String p = e.getAsJsonObject().get("player").getAsString();
+                out.println(p.substring(0, 12) + (p.equals(me) ? " (me)" : "") + " " + eviction(e.getAsJsonObject()));
+            }
+        }
         out.println("bank " + t.get("bank").getAsLong() + " (table total " + t.get("total").getAsLong() + ")");
         out.println("players:");
         String shooter = t.get("shooter").getAsString();
@@ -184,7 +190,18 @@ final class Human {
             JsonObject t = e.getAsJsonObject();
             out.printf("%s  %-8s  %d%n", t.get("table").getAsString(), t.get("status").getAsString(),
                     t.get("stack").getAsLong());
+            if (t.has("evicted")) {
+                out.println("  " + eviction(t.getAsJsonObject("evicted")));
+            }
         }
+    }
+
+    /** "evicted for absence at seq 12: bets settled for 40, set aside 1040" (and any bond forfeited). */
+    static String eviction(JsonObject e) {
+        long bond = e.get("bond_forfeited").getAsLong();
+        return "evicted for " + e.get("cause").getAsString() + " at seq " + e.get("seq").getAsLong()
+                + ": bets settled for " + e.get("settled").getAsLong() + (bond > 0 ? ", reveal bond " + bond
+                + " forfeited" : "") + ", set aside " + e.get("set_aside").getAsLong();
     }
 
     static void history(PrintWriter out, JsonObject h) {

@@ -37,12 +37,22 @@ public sealed interface ClientResult {
     record TableInfo(TableSummary summary, TableState state) implements ClientResult {
     }
 
-    /** One line about a table as this node sees it; {@code stall} is set while it cannot commit (status stalled). */
+    /**
+     * One line about a table as this node sees it; {@code stall} is set while it cannot commit (status stalled);
+     * {@code evicted} lists the players evicted from it, {@code myEviction} this node's own eviction (or null).
+     */
     record TableSummary(TableId table, String status, List<NodeId> players, long seq, long rollNo, int point,
-            long myStack, int accepts, Stall stall) {
+            long myStack, int accepts, Stall stall, List<Evicted> evicted, Evicted myEviction) {
         public TableSummary(TableId table, String status, List<NodeId> players, long seq, long rollNo, int point,
                 long myStack, int accepts) {
-            this(table, status, players, seq, rollNo, point, myStack, accepts, null);
+            this(table, status, players, seq, rollNo, point, myStack, accepts, null, List.of(), null);
         }
+    }
+
+    /**
+     * A player evicted from a table (DESIGN 5b): why, by which slot, what its bets were settled for, the reveal
+     * bond it forfeited, and everything set aside to it.
+     */
+    record Evicted(NodeId player, String cause, long seq, long paid, long bondForfeited, long setAside) {
     }
 }

@@ -570,10 +570,16 @@ public final class NodeEngine {
 
     /** Tables whose open slot has gone through several views without committing. */
     public List<TableId> stalledTables() {
-        List<TableId> out = new ArrayList<>();
+        return new ArrayList<>(stalls().keySet());
+    }
+
+    /** Each stalled table's stall (see {@link Stall}). */
+    public Map<TableId, Stall> stalls() {
+        Map<TableId, Stall> out = new java.util.LinkedHashMap<>();
         for (TableEngine t : tables.values()) {
-            if (t.stall() != null) {
-                out.add(t.id());
+            Stall s = t.stall();
+            if (s != null) {
+                out.put(t.id(), s);
             }
         }
         return out;

@@ -345,9 +345,7 @@ final class SlotProtocol {
                 .build(), true);
         t.slot.enterView(view, env, Exclusion.mask(t.state.active(), excluded), t.myIndex(), followed, nowMs,
                 t.viewTimeoutMs(view));
-        if (!excluded.isEmpty()) {
-            out.emit(new Event.ViewChanged(t.state.id(), t.slot.seq, view, "going without " + excluded));
-        }
+
         out.sendAll(t.state.active(), t.node.me, env);
         out.emit(new Event.ViewChanged(t.state.id(), t.slot.seq, view, cause));
         resendWork(out);

@@ -472,7 +472,30 @@ final class TableEngine {
         String status = t.haltedBecause != null ? "halted"
                 : seat >= 0 && t.state.evictedCause(seat) != null ? "evicted" : t.state.closed() ? "closed"
                 : !t.isSeated() ? "left" : stall != null ? "stalled" : "active";
+        List<ClientResult.Evicted> evicted = new java.util.ArrayList<>();
+        ClientResult.Evicted mine = null;
+        for (io.dicemesh.protocol.PlayerState p : t.state.toProto().getPlayersList()) {
+            if (p.getEvicted() != io.dicemesh.protocol.EvictionCause.EVICTION_CAUSE_UNSPECIFIED) {
+                ClientResult.Evicted e = new ClientResult.Evicted(NodeId.of(p.getPlayer()),
+                        causeLabel(p.getEvicted()), p.getEvictedSeq(), p.getEvictedPaid(), p.getEvictedBond(),
+                        p.getWithdrawn());
+                evicted.add(e);
+                if (e.player().equals(t.node.me)) {
+                    mine = e;
+                }
+            }
+        }
         return new ClientResult.TableSummary(t.state.id(), status, t.state.seats(), t.state.seq(), t.state.rollNo(),
-                t.state.game().point(), seat >= 0 ? t.state.game().stack(seat) : 0, t.state.seats().size(), stall);
+                t.state.game().point(), seat >= 0 ? t.state.game().stack(seat) : 0, t.state.seats().size(), stall,
+                evicted, mine);
+    }
+
+    /** As shown to people and in metrics: absence, withholding. */
+    static String causeLabel(io.dicemesh.protocol.EvictionCause cause) {
+        return switch (cause) {
+            case EVICTION_ABSENCE -> "absence";
+            case EVICTION_WITHHOLDING -> "withholding";
+            default -> "unknown";
+        };
     }
 }

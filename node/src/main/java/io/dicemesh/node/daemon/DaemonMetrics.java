@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 public final class DaemonMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter slotsCommitted;
+    private final java.util.Map<io.dicemesh.node.core.TableId, AtomicLong> setAsideByTable =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Timer commitLatency;
     private final Timer ledgerWrites;
     private final AtomicLong stalledTables = new AtomicLong();
@@ -38,6 +40,9 @@ public final class DaemonMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
         ledgerWrites = Timer.builder("dicemesh.ledger.writes").description("one write per engine cycle")
                 .register(registry);
+        for (String cause : new String[] {"absence", "withholding"}) {
+            registry.counter("dicemesh.evictions", "cause", cause); // shown as 0 before the first eviction
+        }
         Gauge.builder("dicemesh.tables.stalled", stalledTables, AtomicLong::get)
                 .description("tables whose open slot went through several views without committing")
                 .register(registry);
@@ -74,6 +79,25 @@ public final class DaemonMetrics {
             }
             if (c.result().hasRoll()) {
                 registry.counter("dicemesh.rolls").increment();
+            }
+            if (c.result().evicted()) {
+                long setAside = 0;
+                for (var p : c.state().getPlayersList()) {
+                    if (p.getEvicted() != io.dicemesh.protocol.EvictionCause.EVICTION_CAUSE_UNSPECIFIED) {
+                        setAside += p.getWithdrawn();
+                        if (p.getEvictedSeq() == c.seq()) {
+                            registry.counter("dicemesh.evictions", "cause", p.getEvicted().name()
+                                    .replaceFirst("^EVICTION_", "").toLowerCase(Locale.ROOT)).increment();
+                        }
+                    }
+                }
+                setAsideByTable.computeIfAbsent(c.table(), t -> {
+                    AtomicLong g = new AtomicLong();
+                    Gauge.builder("dicemesh.tokens.set.aside", g, AtomicLong::get)
+                            .description("tokens set aside to players evicted from a table").tag("table", t.shortHex())
+                            .register(registry);
+                    return g;
+                }).set(setAside);
             }
         } else if (event instanceof Event.ViewChanged v) {
             registry.counter("dicemesh.view.changes", "cause", v.cause().startsWith("joined") ? "joined" : v.cause())

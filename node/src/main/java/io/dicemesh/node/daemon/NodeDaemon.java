@@ -13,6 +13,7 @@ import io.dicemesh.node.core.EngineConfig;
 import io.dicemesh.node.core.Event;
 import io.dicemesh.node.core.LedgerReplay;
 import io.dicemesh.node.core.NodeEngine;
+import io.dicemesh.node.core.Stall;
 import io.dicemesh.node.core.TableId;
 import io.dicemesh.node.ledger.LedgerException;
 import io.dicemesh.node.ledger.LedgerFormat;
@@ -31,6 +32,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -186,10 +188,10 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
     /** Keeps connections to every table peer and refreshes the table gauges and readiness. */
     private void housekeeping() {
         try {
-            record View(Set<NodeId> peers, int tables, List<TableId> stalled, int inDoubt, long heldBytes,
+            record View(Set<NodeId> peers, int tables, Map<TableId, Stall> stalled, int inDoubt, long heldBytes,
                     List<TableId> halted) {
             }
-            View v = loop.read(e -> new View(e.tablePeers(), e.tableIds().size(), e.stalledTables(), e.slotsInDoubt(),
+            View v = loop.read(e -> new View(e.tablePeers(), e.tableIds().size(), e.stalls(), e.slotsInDoubt(),
                     e.heldBytes(), e.haltedTables())).get(5, TimeUnit.SECONDS);
             transport.wantPeers(peersToDial(v.peers()));
             metrics.tableGauges(v.tables(), v.stalled().size(), v.inDoubt(), v.heldBytes());
@@ -200,8 +202,12 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
                     reasons.add("peer " + p.shortHex() + " not connected");
                 }
             }
-            for (TableId t : v.stalled()) {
-                reasons.add("table " + t.shortHex() + " stalled");
+            for (Map.Entry<TableId, Stall> s : v.stalled().entrySet()) {
+                Stall st = s.getValue();
+                reasons.add("table " + s.getKey().shortHex() + " stalled, waiting for " + st.waitingOn()
+                        + (st.evictableAtMs() >= 0 ? "; may evict " + st.waitingFor().size() + " player(s) from "
+                                + java.time.Instant.ofEpochMilli(st.evictableAtMs())
+                                : "; cannot evict: " + st.cannotEvict()));
             }
             for (TableId t : v.halted()) {
                 reasons.add("table " + t.shortHex() + " halted: its players certified a tx this node refuses");
