@@ -38,6 +38,13 @@ final class CatchUp {
     private final RateLimiter queries = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
     private final RateLimiter helps = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
     private final RateLimiter answers = new RateLimiter(NodeEngineLimits.RATE_LIMITED_PEERS_MAX);
+    /**
+     * While a peer has said it is ahead, this node asks again on this timer: a query its peer dropped (it answers
+     * at a capped pace) must not end the catch-up of a node nobody sends anything (one evicted or left).
+     */
+    final Timer retry = new Timer("catch-up-retry");
+    long aheadSeq;
+    NodeId aheadPeer;
 
     CatchUp(TableId table, KvReader ledger, int recentMax) {
         this.table = table;

@@ -94,13 +94,17 @@ final class Committer {
             return;
         }
         Lock lock = t.slot.lock();
-        if (lock != null && !lock.txHash().equals(hash) && !t.node.safety.lockMayMove()) {
+        // A certificate that goes without this node (a reduced one, DESIGN 5b) needs none of its votes: its lock
+        // then proves nothing was decided for it (that would need a voter of both), so the certificate stands.
+        boolean needsMyVote = votes.stream().anyMatch(v -> t.node.me.matches(v.getSender()));
+        if (lock != null && !lock.txHash().equals(hash) && needsMyVote && !t.node.safety.lockMayMove()) {
             halt(txBytes, votes, "a certificate fixes another tx than this node is locked on: forked by liars", out);
             return;
         }
         long seq = t.slot.seq;
         long startedMs = t.slot.startedMs() < 0 ? nowMs : t.slot.startedMs();
         List<NodeId> activeBefore = t.state.active();
+        boolean revealsAwaited = t.state.awaitingReveals();
         ApplyResult result = TxApplier.apply(t.state, valid.tx());
         t.slot.commit();
         Certificate cert = Certificate.newBuilder().setTableId(t.state.id().bytes()).setSeq(seq).setTx(txBytes)
@@ -126,12 +130,11 @@ final class Committer {
         intents.replyToClients(result, out);
         t.pool.prune(t.state);
         intents.refillPool();
-        boolean restarted = result.evicted() && t.state.diceAttempt() > 0 && t.state.rollCommitments().isEmpty()
-                && t.dice.myCommitmentSent;
-        if (result.hasRoll() || result.evicted()) {
+        boolean restarted = result.evicted() && revealsAwaited && t.dice.myCommitmentSent;
+        if (result.hasRoll() || (result.evicted() && revealsAwaited)) {
             t.dice = new DiceRound(t.state.rollNo()); // after an eviction during a roll: its next attempt
         } else if (!activeBefore.equals(t.state.active())) {
-            t.dice.keepOnly(t.state.active()); // someone left between rolls: the round goes on without them
+            t.dice.keepOnly(t.state.active()); // someone left or was evicted between rolls: the round goes on
         }
         t.slot = t.newSlot();
         if (restarted && t.isSeated()) {
@@ -158,6 +161,16 @@ final class Committer {
         }
         t.haltedBecause = why + " (seq " + seq + ")";
         out.emit(new Event.TableHalted(t.state.id(), seq, t.haltedBecause));
+    }
+
+    /** The catch-up retry fired: ask the peer that last said it was ahead again, while this node is behind. */
+    void retryCatchUp(long nowMs, Out out) {
+        if (t.state.seq() >= t.catchUp.aheadSeq || t.catchUp.aheadPeer == null || t.haltedBecause != null) {
+            return;
+        }
+        t.catchUp.forgetQuery(t.catchUp.aheadPeer);
+        query(t.catchUp.aheadPeer, nowMs, out);
+        t.catchUp.retry.armAt(nowMs + t.catchUpIntervalMs());
     }
 
     void query(NodeId peer, long nowMs, Out out) {
@@ -246,6 +259,9 @@ final class Committer {
         }
         if (reply.getLastSeq() > t.state.seq() && t.haltedBecause == null) {
             query(v.sender(), nowMs, out);
+            t.catchUp.aheadSeq = Math.max(t.catchUp.aheadSeq, reply.getLastSeq());
+            t.catchUp.aheadPeer = v.sender();
+            t.catchUp.retry.armAt(nowMs + t.catchUpIntervalMs());
         }
     }
 

@@ -38,6 +38,11 @@ final class TableContext {
      * idle table nobody talks, and nobody is gone.
      */
     long busySinceMs = -1;
+    /**
+     * While busy, this node repeats its Status or vote at least every third of the absent timeout, so an answering
+     * player is never taken for gone while views back off beyond that timeout.
+     */
+    final Timer heartbeat = new Timer("heartbeat");
 
     TableContext(EngineContext node, TableModel state) {
         this.node = node;
@@ -96,6 +101,22 @@ final class TableContext {
             }
         }
         return out;
+    }
+
+    /** When the next player not yet gone would be, if nobody hears from it first (-1: none would). */
+    long nextGoneAtMs(long nowMs) {
+        if (busySinceMs < 0 || !isSeated()) {
+            return -1;
+        }
+        long absentMs = state.wireRules().getAbsentTimeoutMs();
+        long next = -1;
+        for (NodeId p : state.active()) {
+            long at = Math.max(lastHeardMs.getOrDefault(p, busySinceMs), busySinceMs) + absentMs;
+            if (!p.equals(node.me) && at > nowMs && (next < 0 || at < next)) {
+                next = at;
+            }
+        }
+        return next;
     }
 
     /** The X this node names for a view: the players gone, if a round without them may decide; else none. */

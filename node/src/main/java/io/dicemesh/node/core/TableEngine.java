@@ -233,6 +233,14 @@ final class TableEngine {
             if (t.slot.deadlineFires(nowMs)) {
                 protocol.onDeadline(nowMs, out);
             }
+            goWithoutTheGone(nowMs, out);
+            if (t.heartbeat.fire(nowMs)) {
+                protocol.nudge(out);
+                Envelope mine = t.dice.held(t.state.awaitingReveals()).get(t.node.me);
+                if (mine != null) {
+                    out.sendAll(t.state.active(), t.node.me, mine);
+                }
+            }
             if (t.dice.resend.fire(nowMs)) {
                 diceDesk.resendMyDice(nowMs, out);
             }
@@ -240,8 +248,28 @@ final class TableEngine {
         if (t.own.flush.fire(nowMs)) {
             intents.flushOwn(nowMs, out);
         }
+        if (t.catchUp.retry.fire(nowMs)) {
+            committer.retryCatchUp(nowMs, out);
+        }
         diceDesk.reportWithheldDice(nowMs, out);
         afterInput(nowMs, out);
+    }
+
+    /**
+     * Someone became gone while the slot is stuck: move to the next view at once, naming them, instead of waiting
+     * out a view timeout that may have backed off to a minute. At most once per change of who is gone.
+     */
+    private void goWithoutTheGone(long nowMs, Out out) {
+        if (!t.slot.isOpen()) {
+            return;
+        }
+        List<NodeId> x = t.excludedFor(t.slot.view() + 1, nowMs);
+        if (!x.isEmpty() && Exclusion.mask(t.state.active(), x) != t.slot.myExcluded()) {
+            int next = Math.min(Math.max(t.slot.view() + 1, t.slot.highestStatusView()), SlotProtocol.VIEW_CEILING);
+            if (next > t.slot.view()) {
+                protocol.moveToView(next, nowMs, "timeout", false, out);
+            }
+        }
     }
 
     void onCommand(long requestId, ClientRequest request, long nowMs, Out out) {
@@ -294,11 +322,15 @@ final class TableEngine {
     /** Work starts when this node first has something uncommitted; each commit restarts the clock. */
     private void trackWork(long nowMs) {
         lastNowMs = nowMs;
-        boolean working = inFlight() || (t.isSeated() && t.state.awaitingReveals());
+        boolean working = inFlight() || (t.isSeated() && (t.state.awaitingReveals() || t.dice.wanted()));
         if (!working && !(t.busySinceMs >= 0 && !t.gone(nowMs).isEmpty())) {
             t.busySinceMs = -1; // a table with someone gone stays busy until the Evict tx commits
+            t.heartbeat.disarm();
         } else if (t.busySinceMs < 0) {
             t.busySinceMs = nowMs;
+        }
+        if (t.busySinceMs >= 0 && !t.heartbeat.armed()) {
+            t.heartbeat.armAt(nowMs + Math.max(1, t.state.wireRules().getAbsentTimeoutMs() / 3));
         }
         if (!working) {
             workSinceMs = -1;
@@ -381,6 +413,12 @@ final class TableEngine {
         long wake = t.slot.earliestWake(-1);
         wake = t.dice.resend.earliest(wake);
         wake = t.own.flush.earliest(wake);
+        wake = t.catchUp.retry.earliest(wake);
+        wake = t.heartbeat.earliest(wake);
+        long gone = t.nextGoneAtMs(lastNowMs);
+        if (gone >= 0) {
+            wake = wake < 0 ? gone : Math.min(wake, gone);
+        }
         long since = t.state.awaitingReveals() ? t.dice.revealsSinceMs : t.dice.commitmentsSinceMs;
         List<NodeId> missing = t.state.awaitingReveals() ? t.dice.missingReveals(t.state.active())
                 : t.dice.wanted() ? t.dice.missingCommitments(t.state.active()) : List.of();

@@ -76,6 +76,11 @@ final class RunCommand implements Callable<Integer> {
             + "replays, invites) until the faults heal (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     int hostile;
 
+    @Option(names = "--departures", description = "Players who leave for good at random times: their nodes stop, "
+            + "their tables must evict them and play on, and they come back only after the liveness phase "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    int departures;
+
     @Option(names = "--store", description = "Ledger of the simulated nodes: rocksdb (temp dirs) or memory "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "rocksdb")
     String store;
@@ -96,7 +101,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RunConfig config = new RunConfig(seed, nodes, tables, players, slots, drop, dup, reorder, delay.minMs(),
-                delay.maxMs(), partitions, crashes, skewMs, byzantine, hostile, parseStore(store), fastSignatures);
+                delay.maxMs(), partitions, crashes, skewMs, byzantine, hostile, departures, parseStore(store),
+                fastSignatures);
         String problem = config.problem();
         if (problem != null) {
             throw new SimMain.UsageError(problem);

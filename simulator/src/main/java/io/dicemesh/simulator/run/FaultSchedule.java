@@ -23,7 +23,9 @@ final class FaultSchedule implements SimObserver {
     /** Effects a doomed node may still carry out before it crashes. */
     static final int CRASH_EFFECTS_MAX = 8;
 
-    private record Trigger(long atSlots, boolean crash) {
+    private enum Kind { CRASH, PARTITION, DEPARTURE }
+
+    private record Trigger(long atSlots, Kind kind) {
     }
 
     private final Simulation sim;
@@ -32,6 +34,8 @@ final class FaultSchedule implements SimObserver {
     private final Map<String, Long> counts;
     private final List<Trigger> triggers = new ArrayList<>();
     private final Map<Integer, Integer> doomed = new HashMap<>();
+    /** Nodes gone for good (until the liveness phase is over), and when each left (virtual ms). */
+    private final Map<Integer, Long> departed = new java.util.LinkedHashMap<>();
     private RunStats stats;
     private int next;
     private boolean disarmed;
@@ -46,10 +50,13 @@ final class FaultSchedule implements SimObserver {
     void arm(RunStats runStats) {
         this.stats = runStats;
         for (int i = 0; i < config.crashes(); i++) {
-            triggers.add(new Trigger(random.nextLong(config.slots()), true));
+            triggers.add(new Trigger(random.nextLong(config.slots()), Kind.CRASH));
         }
         for (int i = 0; i < config.partitions(); i++) {
-            triggers.add(new Trigger(random.nextLong(config.slots()), false));
+            triggers.add(new Trigger(random.nextLong(config.slots()), Kind.PARTITION));
+        }
+        for (int i = 0; i < config.departures(); i++) {
+            triggers.add(new Trigger(random.nextLong(Math.max(1, config.slots() / 2)), Kind.DEPARTURE));
         }
         triggers.sort((a, b) -> Long.compare(a.atSlots(), b.atSlots()));
         sim.setCrashPoint((node, effect) -> {
@@ -90,7 +97,11 @@ final class FaultSchedule implements SimObserver {
     private void fireDue() {
         while (next < triggers.size() && triggers.get(next).atSlots() <= stats.slots) {
             Trigger t = triggers.get(next++);
-            sim.scheduler().after(0, t.crash() ? this::crash : this::partition);
+            sim.scheduler().after(0, switch (t.kind()) {
+                case CRASH -> this::crash;
+                case PARTITION -> this::partition;
+                case DEPARTURE -> this::depart;
+            });
         }
     }
 
@@ -118,7 +129,42 @@ final class FaultSchedule implements SimObserver {
         });
     }
 
+    /** A player leaves for good: its node stops between inputs and stays down until the liveness phase ends. */
+    private void depart() {
+        if (disarmed) {
+            return;
+        }
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < config.nodes(); i++) {
+            if (!departed.containsKey(i)) {
+                candidates.add(i);
+            }
+        }
+        if (candidates.size() <= 1) {
+            return;
+        }
+        int victim = candidates.get(random.nextInt(candidates.size()));
+        doomed.remove(victim);
+        departed.put(victim, sim.nowMs());
+        if (sim.node(victim).isUp()) {
+            sim.crash(victim);
+        }
+        count("departure");
+    }
+
+    io.dicemesh.crypto.NodeId departedId(int node) {
+        return sim.node(node).id();
+    }
+
+    /** The nodes that left for good, with the virtual time each left. */
+    Map<Integer, Long> departed() {
+        return java.util.Collections.unmodifiableMap(departed);
+    }
+
     private void restart(int node) {
+        if (departed.containsKey(node)) {
+            return;
+        }
         if (!sim.node(node).isUp()) {
             sim.restart(node);
             count("restart");

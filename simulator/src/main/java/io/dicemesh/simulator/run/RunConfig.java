@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public record RunConfig(long seed, int nodes, int tables, int players, long slots, double drop, double dup,
         double reorder, long delayMinMs, long delayMaxMs, int partitions, int crashes, long skewMs, int byzantine,
-        int hostile, Store store, boolean fastSignatures) {
+        int hostile, int departures, Store store, boolean fastSignatures) {
 
     /** Where the simulated nodes keep their ledgers. */
     public enum Store {
@@ -65,6 +65,9 @@ public record RunConfig(long seed, int nodes, int tables, int players, long slot
         if (hostile < 0 || hostile > HOSTILE_MAX) {
             return "--hostile must be 0.." + HOSTILE_MAX;
         }
+        if (departures < 0 || departures >= nodes) {
+            return "--departures must be 0.." + (nodes - 1) + " (at least one node stays)";
+        }
         return null;
     }
 
@@ -75,6 +78,7 @@ public record RunConfig(long seed, int nodes, int tables, int players, long slot
                 "--slots " + slots, "--drop " + fmt(drop), "--dup " + fmt(dup), "--reorder " + fmt(reorder),
                 "--delay-ms " + delayMinMs + ".." + delayMaxMs, "--partitions " + partitions, "--crashes " + crashes,
                 "--skew-ms " + skewMs, "--byzantine " + byzantine, "--hostile " + hostile,
+                "--departures " + departures,
                 "--store " + store.label()));
         if (fastSignatures) {
             a.add("--fast-signatures");

@@ -11,7 +11,8 @@ public record RunReport(RunConfig config, String traceHash, List<String> violati
         long messagesDuplicated, Map<String, Long> faultsInjected, long betsAccepted, long betsRejected,
         long rolls, long payouts, Map<String, Long> rejectedByReason, Map<String, Long> evidenceByKind,
         long latencyP50Ms, long latencyP99Ms, long virtualMs, double wallSeconds, long commitsChecked,
-        long hostileMessages, long heldBytesMax, long ledgersAudited) {
+        long hostileMessages, long heldBytesMax, long ledgersAudited, long evictions, long departures,
+        long resumedAfterTimeoutP50Ms, long resumedAfterTimeoutMaxMs) {
 
     public boolean ok() {
         return violations.isEmpty();
@@ -49,6 +50,10 @@ public record RunReport(RunConfig config, String traceHash, List<String> violati
         m.put("hostile_messages", hostileMessages);
         m.put("engine_held_bytes_max", heldBytesMax);
         m.put("ledgers_audited", ledgersAudited);
+        m.put("departures", departures);
+        m.put("evictions", evictions);
+        m.put("evicted_after_timeout_p50_ms", resumedAfterTimeoutP50Ms);
+        m.put("evicted_after_timeout_max_ms", resumedAfterTimeoutMaxMs);
         m.put("replay", config.replayCommand());
         return new GsonBuilder().disableHtmlEscaping().create().toJson(m);
     }
@@ -71,6 +76,11 @@ public record RunReport(RunConfig config, String traceHash, List<String> violati
         sb.append("  faults injected   ").append(faultsInjected).append('\n');
         sb.append("  evidence          ").append(evidenceByKind.isEmpty() ? "none" : evidenceByKind).append('\n');
         sb.append("  stalled tables    ").append(stalledTables.isEmpty() ? "none" : stalledTables).append('\n');
+        if (departures > 0 || evictions > 0) {
+            sb.append(String.format("  departures        %d left for good, %d evictions; evicted %s after the absent "
+                    + "timeout%n", departures, evictions, resumedAfterTimeoutP50Ms < 0 ? "(none)" : "p50 "
+                    + resumedAfterTimeoutP50Ms + " ms, max " + resumedAfterTimeoutMaxMs + " ms (virtual)"));
+        }
         sb.append(String.format("  commit latency    p50 %d ms, p99 %d ms (virtual)%n", latencyP50Ms, latencyP99Ms));
         sb.append(String.format("  speed             %.0f slots per wall second (%.1f s)%n", slotsPerWallSecond(),
                 wallSeconds));

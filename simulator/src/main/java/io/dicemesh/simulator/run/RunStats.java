@@ -36,6 +36,7 @@ final class RunStats implements SimObserver {
     long rolls;
     long payouts;
     long returned;
+    long evictions;
 
     RunStats(Set<NodeId> byzantine) {
         this.byzantine = byzantine;
@@ -65,6 +66,7 @@ final class RunStats implements SimObserver {
     }
 
     private void count(ApplyResult r) {
+        evictions += r.evictions().size();
         for (ApplyResult.IntentOutcome o : r.intents()) {
             boolean bet = o.kind() == Intent.KindCase.PLACE_BET;
             if (o.accepted()) {

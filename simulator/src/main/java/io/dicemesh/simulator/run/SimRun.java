@@ -47,6 +47,8 @@ public final class SimRun {
     /** View timeout and dice timeout of the simulated tables (virtual ms). */
     static final int VIEW_TIMEOUT_MS = 200;
     static final int DICE_TIMEOUT_MS = 3_000;
+    /** Silence after which a simulated player may be evicted (virtual ms): longer than any crash or partition. */
+    static final int ABSENT_TIMEOUT_MS = 10_000;
     /** Virtual time per progress report. */
     static final long PROGRESS_STEP_MS = 1_000;
 
@@ -100,11 +102,14 @@ public final class SimRun {
                     config.delayMinMs(), config.delayMaxMs(), 4 * Math.max(1, config.delayMaxMs())));
             FaultSchedule schedule = new FaultSchedule(sim, random, config, faults);
             schedule.arm(stats);
+            Departures departures = new Departures(tables, schedule, ABSENT_TIMEOUT_MS);
+            sim.addObserver(departures);
             safetyPhase(sim, stats);
             bots.stop();
             hostiles.forEach(Hostile::stop);
             schedule.disarm();
-            List<String> stalled = livenessPhase(sim, tables, liars);
+            List<String> stalled = livenessPhase(sim, tables, liars, schedule.departed().keySet());
+            comeBack(sim, tables, liars, schedule.departed().keySet());
             sim.checkBudgets();
             long audited = auditLedgers(sim, scheme);
             for (Violation v : sim.checkers().violations()) {
@@ -117,7 +122,8 @@ public final class SimRun {
                     new LinkedHashMap<>(faults), stats.betsAccepted, stats.betsRejected, stats.rolls, stats.payouts,
                     stats.rejectedByReason(), stats.evidenceByKind(), stats.latencyPercentileMs(50),
                     stats.latencyPercentileMs(99), sim.nowMs(), wallSeconds, sim.checkers().commitsChecked(),
-                    hostileMessages, sim.heldBytesMax(), audited);
+                    hostileMessages, sim.heldBytesMax(), audited, stats.evictions, schedule.departed().size(),
+                    departures.resumedPercentileMs(50), departures.resumedPercentileMs(100));
         } finally {
             sim.close();
         }
@@ -168,7 +174,8 @@ public final class SimRun {
                 players.set(players.size() - 1, config.nodes() + random.nextInt(config.hostile()));
             }
             TableId id = TableSetup.create(sim, List.copyOf(players), 5_000, 2_000_000,
-                    TableSetup.rules(VIEW_TIMEOUT_MS, DICE_TIMEOUT_MS), sim.nowMs() + 60_000);
+                    TableSetup.rules(VIEW_TIMEOUT_MS, DICE_TIMEOUT_MS).toBuilder()
+                            .setAbsentTimeoutMs(ABSENT_TIMEOUT_MS).build(), sim.nowMs() + 60_000);
             tables.put(id, List.copyOf(players));
         }
         return tables;
@@ -225,11 +232,12 @@ public final class SimRun {
      * honest players at the same slot with byte-identical state) and commit that roll within the bound, unless
      * evidence names a liar seated at it. Returns the tables that stalled with such evidence.
      */
-    private List<String> livenessPhase(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars) {
+    private List<String> livenessPhase(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars,
+            Set<Integer> departed) {
         sim.network().setFaults(NetworkFaults.NONE);
         sim.healAll();
         for (SimNode n : sim.nodes()) {
-            if (!n.isUp()) {
+            if (!n.isUp() && !departed.contains(n.index())) {
                 sim.restart(n.index());
                 faults.merge("restart", 1L, Long::sum);
             }
@@ -237,7 +245,7 @@ public final class SimRun {
         sim.runUntil(sim.nowMs() + 2_000);
         Map<TableId, Long> probeRoll = new LinkedHashMap<>();
         for (Map.Entry<TableId, List<Integer>> e : tables.entrySet()) {
-            List<Integer> honest = honestSeated(sim, e.getKey(), e.getValue(), liars);
+            List<Integer> honest = honestSeated(sim, e.getKey(), e.getValue(), liars, departed);
             if (honest.isEmpty()) {
                 continue;
             }
@@ -249,37 +257,25 @@ public final class SimRun {
             sim.command(honest.get(0), new ClientRequest.Roll(e.getKey()), r -> { });
         }
         long deadline = sim.nowMs() + LIVENESS_BOUND_MS;
-        sim.runUntil(() -> allSettled(sim, tables, liars, probeRoll), deadline);
+        sim.runUntil(() -> allSettled(sim, tables, liars, departed, probeRoll), deadline);
         sim.runUntil(sim.nowMs() + 1_000);
         List<String> stalled = new ArrayList<>();
         for (Map.Entry<TableId, List<Integer>> e : tables.entrySet()) {
             TableId table = e.getKey();
-            List<Integer> honest = honestSeated(sim, table, e.getValue(), liars);
+            List<Integer> honest = honestSeated(sim, table, e.getValue(), liars, departed);
             String diff = Convergence.stateDifference(sim, table, honest);
             boolean progressed = rolled(sim, table, honest, probeRoll);
             if (diff == null && progressed) {
                 continue;
             }
             List<String> named = namedLiars(sim, table, honest, e.getValue(), liars);
+            String frozen = frozenByDepartures(sim, table, honest, e.getValue(), departed);
             if (diff == null && !named.isEmpty()) {
                 stalled.add(table.shortHex() + " (evidence against " + String.join(", ", named) + ")");
+            } else if (diff == null && frozen != null) {
+                stalled.add(table.shortHex() + " (frozen: " + frozen + ")");
             } else {
-                if (Boolean.getBoolean("dicemesh.sim.debug")) {
-                    for (SimNode n : sim.nodes()) {
-                        System.err.println("node" + n.index() + " " + (n.isUp() ? n.engine().debugState(table)
-                                + " pending=" + n.engine().hasPendingInvite(table) : "down"));
-                        if (n.isUp()) {
-                            for (Evidence ev : n.engine().evidence(table)) {
-                                System.err.println("  evidence " + ev.getKind() + " against "
-                                        + NodeId.of(ev.getCulprit()).shortHex() + " seq " + ev.getSeq() + " view "
-                                        + ev.getView() + ": " + ev.getDetail());
-                            }
-                        }
-                    }
-                    for (int p : e.getValue()) {
-                        System.err.println("player node" + p + " = " + sim.node(p).id().shortHex());
-                    }
-                }
+                debugDump(sim, table, e.getValue());
                 violations.add("liveness: table " + table.shortHex() + " did not "
                         + (diff != null ? "converge (" + diff + ")" : "commit a roll after the faults healed")
                         + " within " + LIVENESS_BOUND_MS / 1000 + " virtual s, and no evidence names a liar at it");
@@ -288,10 +284,111 @@ public final class SimRun {
         return stalled;
     }
 
-    private static boolean allSettled(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars,
-            Map<TableId, Long> probeRoll) {
+    /**
+     * Why a table with departed players may not go on by DESIGN 5b's rules (its remaining players are too few for
+     * 2q - n > f), or null when it must.
+     */
+    private static String frozenByDepartures(Simulation sim, TableId table, List<Integer> honest,
+            List<Integer> players, Set<Integer> departed) {
+        if (honest.isEmpty()) {
+            return "no honest player remains";
+        }
+        TableState s = sim.node(honest.get(0)).engine().tableState(table).orElse(null);
+        if (s == null) {
+            return null;
+        }
+        int active = 0;
+        int gone = 0;
+        for (int p : players) {
+            for (PlayerState ps : s.getPlayersList()) {
+                if (sim.node(p).id().matches(ps.getPlayer()) && !ps.getLeft()) {
+                    active++;
+                    gone += departed.contains(p) || !sim.node(p).isUp() ? 1 : 0;
+                }
+            }
+        }
+        int stay = active - gone;
+        int f = s.getRules().getLiarsTolerated();
+        if (gone > 0 && (stay < 2 || 2 * stay - active <= f)) {
+            return stay + " of " + active + " players remain, and going on needs 2q - n > " + f;
+        }
+        return null;
+    }
+
+    /**
+     * The departed come back much later: their nodes start again, learn from their peers' certificates what
+     * happened (their evictions and settlements), and must then agree with the players who stayed.
+     */
+    private void comeBack(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars,
+            Set<Integer> departed) {
+        if (departed.isEmpty()) {
+            return;
+        }
+        for (int d : departed) {
+            if (!sim.node(d).isUp()) {
+                sim.restart(d);
+                faults.merge("came back", 1L, Long::sum);
+            }
+        }
+        sim.runUntil(() -> tables.entrySet().stream().allMatch(e -> cameBack(sim, e.getKey(), e.getValue(), liars,
+                departed)), sim.nowMs() + LIVENESS_BOUND_MS);
         for (Map.Entry<TableId, List<Integer>> e : tables.entrySet()) {
-            List<Integer> honest = honestSeated(sim, e.getKey(), e.getValue(), liars);
+            if (!cameBack(sim, e.getKey(), e.getValue(), liars, departed)) {
+                debugDump(sim, e.getKey(), e.getValue());
+                violations.add("liveness: a departed player of table " + e.getKey().shortHex() + " came back but "
+                        + "did not catch up with the others: " + Convergence.stateDifference(sim, e.getKey(),
+                                comparable(sim, e.getKey(), e.getValue(), liars, departed)));
+            }
+        }
+    }
+
+    /** True when the table's honest players, the returned ones too, hold the same state. */
+    private static boolean cameBack(Simulation sim, TableId table, List<Integer> players, Set<NodeId> liars,
+            Set<Integer> departed) {
+        if (players.stream().noneMatch(departed::contains)) {
+            return true;
+        }
+        return Convergence.stateDifference(sim, table, comparable(sim, table, players, liars, departed)) == null;
+    }
+
+    /** The honest players still seated and the departed ones of the table (evicted, they follow its log). */
+    private static List<Integer> comparable(Simulation sim, TableId table, List<Integer> players, Set<NodeId> liars,
+            Set<Integer> departed) {
+        List<Integer> out = new ArrayList<>(honestSeated(sim, table, players, liars, departed));
+        for (int p : players) {
+            if (departed.contains(p) && !liars.contains(sim.node(p).id()) && sim.node(p).isUp()
+                    && sim.node(p).engine().tableState(table).isPresent()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** With -Ddicemesh.sim.debug=true: every node's view of a table that failed a liveness check. */
+    private static void debugDump(Simulation sim, TableId table, List<Integer> players) {
+        if (!Boolean.getBoolean("dicemesh.sim.debug")) {
+            return;
+        }
+        for (SimNode n : sim.nodes()) {
+            System.err.println("node" + n.index() + " " + (n.isUp() ? n.engine().debugState(table)
+                    + " pending=" + n.engine().hasPendingInvite(table) : "down"));
+            if (n.isUp()) {
+                for (Evidence ev : n.engine().evidence(table)) {
+                    System.err.println("  evidence " + ev.getKind() + " against "
+                            + NodeId.of(ev.getCulprit()).shortHex() + " seq " + ev.getSeq() + " view "
+                            + ev.getView() + ": " + ev.getDetail());
+                }
+            }
+        }
+        for (int p : players) {
+            System.err.println("player node" + p + " = " + sim.node(p).id().shortHex());
+        }
+    }
+
+    private static boolean allSettled(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars,
+            Set<Integer> departed, Map<TableId, Long> probeRoll) {
+        for (Map.Entry<TableId, List<Integer>> e : tables.entrySet()) {
+            List<Integer> honest = honestSeated(sim, e.getKey(), e.getValue(), liars, departed);
             if (!rolled(sim, e.getKey(), honest, probeRoll)
                     || Convergence.stateDifference(sim, e.getKey(), honest) != null) {
                 return false;
@@ -316,7 +413,7 @@ public final class SimRun {
 
     /** Honest nodes of the table's players that still sit at it (per the most advanced honest view). */
     private static List<Integer> honestSeated(Simulation sim, TableId table, List<Integer> players,
-            Set<NodeId> liars) {
+            Set<NodeId> liars, Set<Integer> departed) {
         TableState best = null;
         for (int p : players) {
             SimNode n = sim.node(p);
@@ -330,7 +427,7 @@ public final class SimRun {
         List<Integer> out = new ArrayList<>();
         for (int p : players) {
             SimNode n = sim.node(p);
-            if (liars.contains(n.id())) {
+            if (liars.contains(n.id()) || departed.contains(p)) {
                 continue;
             }
             boolean seated = true;

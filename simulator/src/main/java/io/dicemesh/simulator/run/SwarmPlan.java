@@ -25,7 +25,8 @@ public record SwarmPlan(Integer nodes, Integer tables, Integer players, Integer 
         int byzantine = n > 2 && r.nextInt(4) == 0 ? 1 : 0;
         int drawn = r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 0; // drawn last: earlier seeds keep their other draws
         int hostile = this.hostile != null ? this.hostile : drawn;
+        int departures = n >= 3 && r.nextInt(4) == 0 ? 1 : 0; // a departure mix in a quarter of the seeds
         return new RunConfig(seed, n, t, p, slots, drop, dup, reorder, 1, delayMax, partitions, crashes, skew,
-                byzantine, hostile, store, fastSignatures);
+                byzantine, hostile, departures, store, fastSignatures);
     }
 }

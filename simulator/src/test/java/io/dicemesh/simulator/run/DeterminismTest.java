@@ -23,7 +23,7 @@ class DeterminismTest {
     }
 
     private static RunConfig config(long seed, RunConfig.Store store, boolean fast, int hostile) {
-        return new RunConfig(seed, 5, 2, 3, 60, 0.05, 0.05, 0.1, 1, 20, 1, 2, 80, 1, hostile, store, fast);
+        return new RunConfig(seed, 5, 2, 3, 60, 0.05, 0.05, 0.1, 1, 20, 1, 2, 80, 1, hostile, 0, store, fast);
     }
 
     private static RunReport run(RunConfig c) {

@@ -15,7 +15,7 @@ class FaultScheduleTest {
     @Test
     void aNodeDoomedAtTheEndOfTheSafetyPhaseIsNotCrashedInTheLivenessPhase() {
         RunConfig config = new RunConfig(103644, 2, 3, 2, 52, 0.0, 0.0, 0.09694048791483557, 1, 9, 1, 3, 81, 0,
-                0, RunConfig.Store.MEMORY, true);
+                0, 0, RunConfig.Store.MEMORY, true);
         RunReport report = new SimRun(config, Set.of(), new Trace(null), SimRun.Progress.NONE).run();
         assertTrue(report.ok(), report.violations() + "; replay: " + config.replayCommand());
     }

@@ -20,7 +20,7 @@ class HostileRunTest {
         int seeds = Integer.getInteger("dicemesh.hostile.seeds", 6);
         for (long seed = first; seed < first + seeds; seed++) {
             RunConfig config = new RunConfig(seed, 4, 2, 3, 80, 0.02, 0.02, 0.05, 1, 20, seed % 2 == 0 ? 1 : 0,
-                    (int) (seed % 3), 50, 0, 2, RunConfig.Store.MEMORY, true);
+                    (int) (seed % 3), 50, 0, 2, 0, RunConfig.Store.MEMORY, true);
             RunReport report = new SimRun(config, Set.of(), new Trace(null), SimRun.Progress.NONE).run();
             System.out.printf("[hostile] seed %d: %d hostile messages, %d slots, engines held at most %d bytes, %d "
                     + "ledgers audited%n", seed, report.hostileMessages(), report.slotsCommitted(),
