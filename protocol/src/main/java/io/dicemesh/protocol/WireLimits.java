@@ -50,8 +50,11 @@ public final class WireLimits {
      */
     public static final int INTENT_BATCH_BYTES_MAX = 256 * 1024;
 
-    /** Largest signed Status envelope (its lock is one Proposal envelope); a justification holds one per player. */
-    public static final int STATUS_BYTES_MAX = 2 * 1024;
+    /**
+     * Largest signed Status envelope: its lock (one Proposal envelope), the players it goes without, and during a
+     * roll up to one DiceReveal per player; a justification holds one per player.
+     */
+    public static final int STATUS_BYTES_MAX = 8 * 1024;
 
     /** Largest envelope of the small fixed-shape kinds: votes, nacks, proposals, dice, accepts, queries, pings. */
     public static final int SMALL_MESSAGE_BYTES_MAX = 1024;

@@ -162,6 +162,6 @@ final class CatchUp {
                 return null;
             }
         }
-        return c.getVotesList();
+        return Evictions.certifiedAsRequired(c.getTx(), excluded) ? c.getVotesList() : null;
     }
 }

@@ -87,6 +87,9 @@ final class Committer {
      * A tx the rules refuse, or one that contradicts this node's own lock, halts the table instead.
      */
     void commit(ByteString txBytes, ByteString hash, List<Envelope> votes, long nowMs, Out out) {
+        if (!Evictions.certifiedAsRequired(txBytes, excludedBy(votes))) {
+            return; // an Evict tx held by votes of the wrong round decides nothing: wait for a proper certificate
+        }
         TxCheck check = t.validator.check(t.state, txBytes);
         if (!(check instanceof TxCheck.Valid valid)) {
             halt(txBytes, votes, "a certificate fixes a tx the rules refuse: " + ((TxCheck.Invalid) check).detail(),
@@ -150,6 +153,15 @@ final class Committer {
             intents.failWaiters(out);
         }
         replayDeferred(nowMs, out);
+    }
+
+    /** The X of a reduced certificate (the active players without a vote in it); none for a full one. */
+    private List<NodeId> excludedBy(List<Envelope> votes) {
+        List<NodeId> out = new ArrayList<>(t.state.active());
+        for (Envelope v : votes) {
+            out.remove(NodeId.of(v.getSender()));
+        }
+        return out;
     }
 
     /** Every signer of a certificate for a refused tx lied; this node keeps the proof and stops at this slot. */

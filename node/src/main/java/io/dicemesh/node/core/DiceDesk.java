@@ -31,6 +31,11 @@ final class DiceDesk {
                     "this node is not seated at table " + t.state.id()));
             return;
         }
+        if (!t.state.mayRoll()) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.INVALID_REQUEST, "table " + t.state.id()
+                    + " has one player left: a roll needs two (a lone player would choose the dice)"));
+            return;
+        }
         t.own.addRollWaiter(t.state.rollNo(), requestId);
         if (!t.state.awaitingReveals() && !t.dice.myCommitmentSent) {
             sendMyCommitment(nowMs, out);

@@ -12,20 +12,24 @@ import java.util.List;
 /**
  * The Evict tx (DESIGN 5b): building it, checking it, applying it. The settlement it states is recomputed by every
  * validator from the state before it; applying it settles each evicted player as for absence, or, while a roll
- * awaits reveals, as a withholder whatever the named cause (its bets at risk on that roll and its reveal bond go to
- * the bank), sets aside what remains to it, and restarts the roll with fresh nonces.
+ * awaits reveals and its reveal is in no stayer's Status, as a withholder whatever the named cause (its bets at
+ * risk on that roll and its reveal bond go to the bank), sets aside what remains to it, and restarts the roll
+ * with fresh nonces.
  */
 final class Evictions {
     private Evictions() {
     }
 
-    /** The Evict tx for {@code players} at the next slot; causes: withholding while a roll awaits reveals. */
-    static Tx build(TableModel state, List<NodeId> players) {
-        EvictionCause cause = state.awaitingReveals() ? EvictionCause.EVICTION_WITHHOLDING
-                : EvictionCause.EVICTION_ABSENCE;
+    /**
+     * The Evict tx for {@code players} at the next slot. While a roll awaits reveals, a player whose reveal is not
+     * among {@code revealsHeld} (this node's and every stayer's Status's) is a withholder.
+     */
+    static Tx build(TableModel state, List<NodeId> players, java.util.Set<NodeId> revealsHeld) {
         Evict.Builder unsettled = Evict.newBuilder();
         for (NodeId p : players) {
-            unsettled.addEvictions(Eviction.newBuilder().setPlayer(p.byteString()).setCause(cause));
+            boolean missing = state.awaitingReveals() && !revealsHeld.contains(p);
+            unsettled.addEvictions(Eviction.newBuilder().setPlayer(p.byteString()).setRevealMissing(missing)
+                    .setCause(missing ? EvictionCause.EVICTION_WITHHOLDING : EvictionCause.EVICTION_ABSENCE));
         }
         TableModel copy = state.copy();
         List<Settlement> settled = apply(copy, unsettled.build(), state.seq() + 1);
@@ -39,6 +43,36 @@ final class Evictions {
                 .setEvict(evict).build();
     }
 
+    /** The players an Evict tx evicts, as a round's X names them (in table order, as the tx must list them). */
+    static List<com.google.protobuf.ByteString> evictedWire(Tx tx) {
+        List<com.google.protobuf.ByteString> out = new ArrayList<>();
+        for (Eviction e : tx.getEvict().getEvictionsList()) {
+            out.add(e.getPlayer());
+        }
+        return out;
+    }
+
+    /**
+     * An Evict tx counts only under a certificate that goes without exactly the players it evicts (every other
+     * player's vote, each naming them); any other tx under any certificate. Never throws.
+     */
+    static boolean certifiedAsRequired(com.google.protobuf.ByteString txBytes, List<NodeId> certificateExcluded) {
+        Tx tx;
+        try {
+            tx = Tx.parseFrom(txBytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return true; // not a tx at all: the validator refuses it with its reason
+        }
+        if (!tx.hasEvict()) {
+            return true;
+        }
+        List<com.google.protobuf.ByteString> x = new ArrayList<>();
+        for (NodeId p : certificateExcluded) {
+            x.add(p.byteString());
+        }
+        return !x.isEmpty() && x.equals(evictedWire(tx));
+    }
+
     /** What is wrong with an Evict tx against the state before it, or null. Never throws. */
     static String problem(TableModel state, Tx tx) {
         if (tx.getIntentBatchesCount() > 0 || tx.getDiceCommitmentsCount() > 0 || tx.getDiceRevealsCount() > 0) {
@@ -46,8 +80,8 @@ final class Evictions {
         }
         Evict evict = tx.getEvict();
         List<NodeId> active = state.active();
-        if (evict.getEvictionsCount() == 0 || evict.getEvictionsCount() >= active.size()) {
-            return "an Evict tx evicts at least one player and leaves at least one";
+        if (evict.getEvictionsCount() == 0 || active.size() - evict.getEvictionsCount() < 2) {
+            return "an Evict tx evicts at least one player and leaves at least two";
         }
         int last = -1;
         for (Eviction e : evict.getEvictionsList()) {
@@ -58,7 +92,8 @@ final class Evictions {
             last = index;
             boolean known = e.getCause() == EvictionCause.EVICTION_ABSENCE
                     || e.getCause() == EvictionCause.EVICTION_WITHHOLDING;
-            if (!known || (e.getCause() == EvictionCause.EVICTION_WITHHOLDING && !state.awaitingReveals())) {
+            if (!known || (e.getCause() == EvictionCause.EVICTION_WITHHOLDING && !e.getRevealMissing())
+                    || (e.getRevealMissing() && !state.awaitingReveals())) {
                 return "eviction cause " + e.getCause() + " does not fit the table's state";
             }
         }
@@ -92,7 +127,7 @@ final class Evictions {
         List<Settlement> out = new ArrayList<>();
         for (Eviction e : evict.getEvictionsList()) {
             int seat = state.seatOf(NodeId.of(e.getPlayer()));
-            Settlement s = state.game().depart(seat, duringRoll);
+            Settlement s = state.game().depart(seat, duringRoll && e.getRevealMissing());
             state.recordEviction(seat, e.getCause(), atSeq, s.paid(), s.bondForfeited());
             out.add(s);
         }

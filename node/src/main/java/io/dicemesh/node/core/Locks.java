@@ -56,7 +56,7 @@ final class Locks {
      * an ordinary round), and {@code statuses}/{@code verified} are in the order of the players outside X.
      */
     record Justified(boolean valid, String problem, ShownLock highestLock, List<Status> statuses,
-            List<Verified> verified, List<NodeId> excluded) {
+            List<Verified> verified, List<NodeId> excluded, List<ShownLock> locks) {
     }
 
     /**
@@ -82,6 +82,7 @@ final class Locks {
             return bad(justification.size() + " statuses for " + active.size() + " players");
         }
         ShownLock highest = null;
+        List<ShownLock> locks = new java.util.ArrayList<>();
         List<Status> statuses = new java.util.ArrayList<>(active.size());
         List<Verified> verified = new java.util.ArrayList<>(active.size());
         for (int i = 0; i < active.size(); i++) {
@@ -106,14 +107,18 @@ final class Locks {
             if (lock != null && (highest == null || lock.view() > highest.view())) {
                 highest = lock;
             }
+            if (lock != null) {
+                locks.add(lock);
+            }
             statuses.add(s);
             verified.add(v);
         }
-        return new Justified(true, null, highest, statuses, verified, excluded);
+        locks.sort((a, b) -> Integer.compare(b.view(), a.view()));
+        return new Justified(true, null, highest, statuses, verified, excluded, List.copyOf(locks));
     }
 
-    private static Justified bad(String problem) {
-        return new Justified(false, problem, null, List.of(), List.of(), List.of());
+    static Justified bad(String problem) {
+        return new Justified(false, problem, null, List.of(), List.of(), List.of(), List.of());
     }
 
     /**

@@ -60,8 +60,9 @@ final class Proposer {
             Locks.Justified j = Locks.check(t.state, t.slot.seq, view, justification, t.node::verify);
             Safety.check(j.valid(), "accepted Statuses justify their view",
                     () -> "view " + view + ": " + j.problem());
-            if (j.highestLock() != null && t.node.safety.honoursJustificationLocks()) {
-                ByteString lockHash = j.highestLock().txHash();
+            Locks.ShownLock binding = BindingLock.of(t, j);
+            if (binding != null && t.node.safety.honoursJustificationLocks()) {
+                ByteString lockHash = binding.txHash();
                 if (t.slot.lock() != null && !t.slot.lock().txHash().equals(lockHash)) {
                     return; // our own lock forbids the forced tx: the table is stalled by an equivocation
                 }
@@ -73,8 +74,11 @@ final class Proposer {
                     return;
                 }
             } else if (!excluded.isEmpty()) {
-                // no lock shown: the round without X carries the Evict tx (DESIGN 5b), never other work
-                tx = Evictions.build(t.state, excluded).toByteString();
+                // no lock shown: the round without X finishes the roll if the reveals shown complete it, else
+                // carries the Evict tx (DESIGN 5b), never other work
+                List<Envelope> reveals = t.state.awaitingReveals() ? t.dice.revealsInOrder(t.state.active()) : null;
+                tx = reveals != null ? workTx() : Evictions.build(t.state, excluded, t.dice.reveals.keySet())
+                        .toByteString();
             } else {
                 tx = workTx();
                 if (tx == null && t.state.awaitingReveals()) {

@@ -48,8 +48,10 @@ final class Slot {
         }
     }
 
-    /** Distinct txs remembered per slot. */
+    /** Distinct txs remembered per slot (and vote tallies, besides this node's own). */
     static final int TXS_MAX = 16;
+    /** Tallies (tx, X) one player's votes may open per slot: an honest one re-votes its lock under a new X. */
+    static final int TALLIES_OPENED_PER_PLAYER_MAX = 2;
     /** Bytes of txs (with the Prepares that carried them) remembered per slot. */
     static final long TX_BYTES_MAX = 3L << 20;
     /** Proposals remembered per slot (one per view; the lowest view is forgotten first). */
@@ -84,6 +86,9 @@ final class Slot {
      */
     private final Map<Tally, Envelope[]> votesByHash = new LinkedHashMap<>();
     private final Map<Integer, Envelope> firstVote = new TreeMap<>();
+    private final int[] tallyOpened;
+    /** This node's index, once it voted (its own votes bypass the tally caps). */
+    private int myIndexForVotes = -1;
     private final Map<Integer, ByteString> firstVoteHash = new TreeMap<>();
     /** Per view (the current one and up to VIEWS_AHEAD_MAX above), each player's Status and the X it names. */
     private final TreeMap<Integer, Envelope[]> statuses = new TreeMap<>();
@@ -105,6 +110,7 @@ final class Slot {
         this.seq = seq;
         this.players = players;
         this.safety = safety;
+        this.tallyOpened = new int[players];
     }
 
     // ------------------------------------------------------------------ transitions
@@ -162,6 +168,7 @@ final class Slot {
         }
         lock = newLock;
         votedView = v;
+        myIndexForVotes = myIndex;
         recordVote(myIndex, newLock.txHash(), newLock.excluded(), newLock.vote());
     }
 
@@ -182,6 +189,7 @@ final class Slot {
         view = Math.max(view, stored.view());
         proposals.put(stored.view(), stored.proposal());
         rememberTx(stored.txHash(), stored.tx(), stored.prepare());
+        myIndexForVotes = myIndex;
         recordVote(myIndex, stored.txHash(), stored.excluded(), stored.vote());
     }
 
@@ -341,7 +349,11 @@ final class Slot {
         return preparesByTxHash.isEmpty() ? null : preparesByTxHash.values().iterator().next();
     }
 
-    /** Records a vote; returns the player's earlier vote for a different tx (evidence of a moved lock), if any. */
+    /**
+     * Records a vote; returns the player's earlier vote for a different tx (evidence of a moved lock), if any. A
+     * player opens at most {@link #TALLIES_OPENED_PER_PLAYER_MAX} tallies (one liar naming many X cannot crowd out
+     * the rest); this node's own vote is always kept.
+     */
     Envelope recordVote(int index, ByteString txHash, long excluded, Envelope vote) {
         ByteString first = firstVoteHash.get(index);
         if (first == null) {
@@ -351,8 +363,21 @@ final class Slot {
             return firstVote.get(index);
         }
         Tally tally = new Tally(txHash, excluded);
-        if (!votesByHash.containsKey(tally) && votesByHash.size() >= TXS_MAX) {
-            return null;
+        boolean mine = index == myIndexForVotes;
+        if (!votesByHash.containsKey(tally) && !mine) {
+            if (votesByHash.size() >= TXS_MAX || tallyOpened[index] >= TALLIES_OPENED_PER_PLAYER_MAX) {
+                return null;
+            }
+            tallyOpened[index]++;
+        }
+        if (!votesByHash.containsKey(tally) && mine && votesByHash.size() >= TXS_MAX + players) {
+            // this node's own tallies go beyond the cap, by at most one per player: drop one it has no vote in
+            for (Iterator<Envelope[]> it = votesByHash.values().iterator(); it.hasNext(); ) {
+                if (it.next()[index] == null) {
+                    it.remove();
+                    break;
+                }
+            }
         }
         Envelope[] votes = votesByHash.computeIfAbsent(tally, h -> new Envelope[players]);
         if (votes[index] == null) {
@@ -529,7 +554,8 @@ final class Slot {
         long vote = WireLimits.SMALL_MESSAGE_BYTES_MAX + 128L;
         long status = WireLimits.STATUS_BYTES_MAX + 128L;
         long lockBytes = WireLimits.FRAME_BYTES_MAX + 128L + WireLimits.TX_BYTES_MAX;
-        return TX_BYTES_MAX + lockBytes + PROPOSALS_MAX * vote + (long) TXS_MAX * players * vote + players * vote
+        return TX_BYTES_MAX + lockBytes + PROPOSALS_MAX * vote + (long) (TXS_MAX + players) * players * vote
+                + players * vote
                 + (WireLimits.VIEWS_AHEAD_MAX + 1L) * players * status;
     }
 
@@ -564,6 +590,19 @@ final class Slot {
         }
         return "slot=" + seq + " phase=" + phase + " view=" + view + " " + deadline + " " + nudge + " lock="
                 + (lock == null ? "none" : "v" + lock.view() + ":" + Hex.shortOf(lock.txHash())) + " txs="
-                + txByHash.size() + " votes=[" + votes + "] statusViews=" + statuses.keySet();
+                + txByHash.size() + " votes=[" + votes + "] statusViews=" + statuses.keySet() + statusX();
+    }
+
+    /** Per view held, the X each player's Status names (x = none held), for diagnosis. */
+    private String statusX() {
+        StringBuilder s = new StringBuilder();
+        for (Map.Entry<Integer, Envelope[]> e : statuses.entrySet()) {
+            s.append(" v").append(e.getKey()).append(":");
+            long[] xs = statusExcluded.get(e.getKey());
+            for (int i = 0; i < players; i++) {
+                s.append(e.getValue()[i] == null ? "-" : Long.toBinaryString(xs[i])).append(i + 1 < players ? "," : "");
+            }
+        }
+        return s.toString();
     }
 }

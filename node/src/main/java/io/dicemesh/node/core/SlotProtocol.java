@@ -90,8 +90,7 @@ final class SlotProtocol {
         }
         Locks.Justified j = Locks.check(t.state, t.slot.seq, view, p.getJustificationList(), t.node::verify);
         if (j.valid() && !Exclusion.wire(j.excluded()).equals(prop.getExcludedList())) {
-            j = new Locks.Justified(false, "its statuses go without other players than its proposal", null,
-                    List.of(), List.of(), List.of());
+            j = Locks.bad("its statuses go without other players than its proposal");
         }
         if (!j.valid()) {
             nack(coordinator, direct, view, NackReason.NACK_BAD_JUSTIFICATION, j.problem(), nowMs, out);
@@ -100,12 +99,16 @@ final class SlotProtocol {
             return false;
         }
         learnFromJustification(j, out);
-        if (j.highestLock() != null && !j.highestLock().txHash().equals(prop.getTxHash())
+        Locks.ShownLock binding = BindingLock.of(t, j);
+        if (binding != null && !binding.txHash().equals(prop.getTxHash())
                 && t.node.safety.honoursJustificationLocks()) {
             nack(coordinator, direct, view, NackReason.NACK_IGNORES_LOCK, "justification shows a lock on another tx",
                     nowMs, out);
-            t.evidence.record(out, EvidenceKind.EVIDENCE_IGNORED_LOCK, coordinator, t.slot.seq, view,
-                    t.state.rollNo(), List.of(v.envelope()), "proposal ignores a lock in its justification");
+            if (binding == j.highestLock() && !BindingLock.isEvict(t, binding)) {
+                // an Evict tx's lock may bind this node and not the coordinator (it knows its own votes): no proof
+                t.evidence.record(out, EvidenceKind.EVIDENCE_IGNORED_LOCK, coordinator, t.slot.seq, view,
+                        t.state.rollNo(), List.of(v.envelope()), "proposal ignores a lock in its justification");
+            }
             return false;
         }
         return true;
@@ -148,10 +151,22 @@ final class SlotProtocol {
         }
         TxCheck.Valid valid = (TxCheck.Valid) check;
         boolean forced = forcedByLock(p, hash);
-        if (prop.getExcludedCount() > 0 && !forced && !valid.tx().tx().hasEvict()) {
-            nack(coordinator, direct, view, NackReason.NACK_BAD_TX, "a round without players carries the tx a lock "
-                    + "forces, or the Evict tx", nowMs, out);
+        if (valid.tx().tx().hasEvict() && !Evictions.evictedWire(valid.tx().tx()).equals(prop.getExcludedList())) {
+            nack(coordinator, direct, view, NackReason.NACK_BAD_TX, "an Evict tx is voted on only in a round without "
+                    + "exactly the players it evicts", nowMs, out);
             return;
+        }
+        if (prop.getExcludedCount() > 0 && !forced && !valid.tx().tx().hasEvict() && !valid.tx().isRoll()) {
+            nack(coordinator, direct, view, NackReason.NACK_BAD_TX, "a round without players carries the tx a lock "
+                    + "forces, the roll its reveals complete, or the Evict tx", nowMs, out);
+            return;
+        }
+        if (valid.tx().tx().hasEvict() && !forced && t.state.awaitingReveals()) {
+            String why = revealsContradict(valid.tx().tx().getEvict());
+            if (why != null) {
+                nack(coordinator, direct, view, NackReason.NACK_BAD_TX, why, nowMs, out);
+                return;
+            }
         }
         if (valid.tx().tx().hasEvict() && !forced) {
             NodeId notGone = t.evictionRefused(valid.tx().tx().getEvict(), nowMs);
@@ -166,6 +181,22 @@ final class SlotProtocol {
     }
 
     /**
+     * Why this node will not vote for an Evict tx during a roll: it holds every reveal (the roll should finish), or a
+     * reveal the tx says is missing (that player would forfeit for nothing). Null when it may.
+     */
+    private String revealsContradict(io.dicemesh.protocol.Evict evict) {
+        if (t.dice.revealsInOrder(t.state.active()) != null) {
+            return "this player holds every reveal: the roll finishes instead";
+        }
+        for (io.dicemesh.protocol.Eviction e : evict.getEvictionsList()) {
+            if (e.getRevealMissing() && t.dice.reveals.containsKey(NodeId.of(e.getPlayer()))) {
+                return "this player holds the reveal of " + NodeId.of(e.getPlayer());
+            }
+        }
+        return null;
+    }
+
+    /**
      * Whether R3 forces this tx: a view-change Prepare whose justification shows a lock on it. A forced Evict tx is
      * voted for whatever this node thinks of those it evicts, since a certificate for it may already exist.
      */
@@ -175,7 +206,8 @@ final class SlotProtocol {
         }
         Locks.Justified j = Locks.check(t.state, t.slot.seq, ((Verified) t.node.verify(p.getProposal())).body()
                 .getProposal().getView(), p.getJustificationList(), t.node::verify);
-        return j.valid() && j.highestLock() != null && j.highestLock().txHash().equals(hash);
+        Locks.ShownLock binding = j.valid() ? BindingLock.of(t, j) : null;
+        return binding != null && binding.txHash().equals(hash);
     }
 
     /** Statuses carried by a valid justification are as good as received: learn their locks. */
@@ -240,7 +272,9 @@ final class SlotProtocol {
             return null;
         }
         List<Envelope> justification = p.body().getPrepare().getJustificationList();
-        return index < justification.size() ? justification.get(index) : null;
+        List<NodeId> active = t.state.active();
+        int i = Exclusion.stayers(active, Exclusion.fromMask(active, lock.excluded())).indexOf(active.get(index));
+        return i >= 0 && i < justification.size() ? justification.get(i) : null; // in the order of its stayers
     }
 
     private void checkStaleVote(NodeId player, Vote vote, Envelope voteEnv, Envelope statusEnv, Out out) {
@@ -289,8 +323,13 @@ final class SlotProtocol {
         return Math.max(1, t.viewTimeoutMs(t.slot.view()) / 2);
     }
 
-    /** Records a genuine Status (its lock already checked) and the evidence it proves. */
+    /** Records a genuine Status (its lock already checked) and the evidence it proves, and learns its reveals. */
     private void recordStatus(int index, Verified v, Status s, Locks.ShownLock lock, Out out) {
+        if (t.state.awaitingReveals()) {
+            for (Envelope reveal : s.getRevealsList()) {
+                learnReveal(reveal);
+            }
+        }
         Envelope conflict = t.slot.recordStatus(index, s.getView(),
                 Exclusion.mask(t.state.active(), Exclusion.parse(t.state, s.getExcludedList())), v.envelope());
         if (conflict != null) {
@@ -311,6 +350,22 @@ final class SlotProtocol {
                 checkStaleVote(v.sender(), vv.body().getVote(), vote, v.envelope(), out);
             }
         }
+    }
+
+    /** A reveal carried in a Status: kept when it is a genuine one of this roll's attempt that opens its commitment. */
+    private void learnReveal(Envelope env) {
+        if (!(t.node.verify(env) instanceof Verified r) || r.kind() != Body.KindCase.DICE_REVEAL) {
+            return;
+        }
+        io.dicemesh.protocol.DiceReveal reveal = r.body().getDiceReveal();
+        int index = t.state.active().indexOf(r.sender());
+        if (index < 0 || !reveal.getTableId().equals(t.state.id().bytes()) || reveal.getRollNo() != t.state.rollNo()
+                || reveal.getAttempt() != t.state.diceAttempt()
+                || reveal.getNonce().size() != WireLimits.NONCE_BYTES
+                || !TxValidator.matchesCommitment(t.state, index, r.sender(), reveal)) {
+            return;
+        }
+        t.dice.reveals.putIfAbsent(r.sender(), env);
     }
 
     /** The highest view a node ever enters: every view up to it is one the gate lets through. */
@@ -338,6 +393,14 @@ final class SlotProtocol {
                 .addAllExcluded(Exclusion.wire(excluded));
         if (t.slot.lock() != null) {
             st.setLockedProposal(t.slot.lock().proposal());
+        }
+        if (t.state.awaitingReveals()) {
+            for (NodeId p : t.state.active()) { // a reveal that reached this node finishes the roll (DESIGN 5b)
+                Envelope reveal = t.dice.reveals.get(p);
+                if (reveal != null) {
+                    st.addReveals(reveal);
+                }
+            }
         }
         Envelope env = t.node.sign(Body.newBuilder().setStatus(st).build());
         out.persist(WriteBatch.builder().put(Column.PREPARED,

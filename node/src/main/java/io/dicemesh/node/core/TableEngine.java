@@ -170,15 +170,17 @@ final class TableEngine {
     }
 
     void onMessage(Verified v, NodeId from, long nowMs, Out out) {
+        if (v.sender().equals(from) && t.state.seatOf(from) >= 0) {
+            // a player is heard only on its own channel: old messages of a gone player, relayed in a reply or
+            // kept for later and replayed, must not make it look alive
+            t.lastHeardMs.put(from, nowMs);
+        }
         dispatch(v, from, nowMs, out);
         afterInput(nowMs, out);
     }
 
     /** Sorts a message with the gate, then hands it to the part that owns it (or keeps it, or helps its sender). */
     private void dispatch(Verified v, NodeId from, long nowMs, Out out) {
-        if (t.state.seatOf(v.sender()) >= 0) {
-            t.lastHeardMs.put(v.sender(), nowMs); // even a late message shows its signer is alive
-        }
         TableGate.Sorted s = gate.sort(v);
         switch (s.verdict()) {
             case JUNK -> t.drop(out, v, s.reason());

@@ -232,6 +232,14 @@ final class TableModel {
         return active.isEmpty();
     }
 
+    /**
+     * DESIGN 5b: no roll with fewer than two active players, since a lone player would choose the dice. A table
+     * seated for one player alone (a practice table against the bank) is the exception.
+     */
+    boolean mayRoll() {
+        return active.size() >= 2 || (seats.size() == 1 && active.size() == 1);
+    }
+
     // --- mutation, used by TxApplier only ---
 
     /** The id of the next bet request, accepted or refused: ids only grow, so none is ever reused. */

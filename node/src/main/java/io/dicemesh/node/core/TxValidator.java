@@ -92,6 +92,10 @@ final class TxValidator {
             if (tx.getDiceRevealsCount() > 0) {
                 return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "reveals before the roll's commitments committed");
             }
+            if (tx.getDiceCommitmentsCount() != 0 && !state.mayRoll()) {
+                return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "a roll needs two active players at a table "
+                        + "seated for more than one");
+            }
             if (tx.getDiceCommitmentsCount() != 0 && tx.getDiceCommitmentsCount() != active.size()) {
                 return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, tx.getDiceCommitmentsCount()
                         + " commitments for " + active.size() + " players");

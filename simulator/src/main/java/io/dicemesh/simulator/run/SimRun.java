@@ -253,6 +253,10 @@ public final class SimRun {
             if (s == null) {
                 continue;
             }
+            long seatedNow = s.getPlayersList().stream().filter(p -> !p.getLeft()).count();
+            if (seatedNow < 2 && s.getPlayersCount() > 1) {
+                continue; // one player left: no roll with fewer than two (DESIGN 5b); nothing to probe
+            }
             probeRoll.put(e.getKey(), s.getRollNo());
             sim.command(honest.get(0), new ClientRequest.Roll(e.getKey()), r -> { });
         }

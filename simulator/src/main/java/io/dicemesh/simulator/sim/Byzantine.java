@@ -90,7 +90,8 @@ public final class Byzantine implements Adversary {
             case DICE_REVEAL:
                 return behaviours.contains(Behaviour.WITHHOLD_REVEAL) ? List.of() : List.of(send);
             case PREPARE:
-                if (behaviours.contains(Behaviour.WITHHOLD_REVEAL) && carriesReveals(body.getPrepare())) {
+                if (behaviours.contains(Behaviour.WITHHOLD_REVEAL) && (carriesReveals(body.getPrepare())
+                        || body.getPrepare().getJustificationList().stream().anyMatch(Byzantine::showsReveals))) {
                     return List.of(); // its own reveal is inside: withhold the whole roll
                 }
                 return rewritePrepare(me, send, body.getPrepare(), sim);
@@ -111,6 +112,14 @@ public final class Byzantine implements Adversary {
     private static boolean carriesReveals(Envelope prepareEnvelope) {
         try {
             return carriesReveals(Body.parseFrom(prepareEnvelope.getBody()).getPrepare());
+        } catch (InvalidProtocolBufferException e) {
+            return false;
+        }
+    }
+
+    private static boolean showsReveals(Envelope status) {
+        try {
+            return Body.parseFrom(status.getBody()).getStatus().getRevealsCount() > 0;
         } catch (InvalidProtocolBufferException e) {
             return false;
         }
@@ -191,6 +200,11 @@ public final class Byzantine implements Adversary {
 
     private List<Effect.Send> rewriteStatus(Identity me, Effect.Send send, Status status) {
         List<Effect.Send> out = new ArrayList<>();
+        if (behaviours.contains(Behaviour.WITHHOLD_REVEAL) && status.getRevealsCount() > 0) {
+            // a withholder shows no reveals in its Status either (its own would finish the roll)
+            status = status.toBuilder().clearReveals().build();
+            send = new Effect.Send(send.to(), Signatures.seal(me, Body.newBuilder().setStatus(status).build()));
+        }
         out.add(send);
         if (behaviours.contains(Behaviour.DOUBLE_STATUS) && status.hasLockedProposal()) {
             Envelope other = Signatures.seal(me, Body.newBuilder().setStatus(status.toBuilder()
