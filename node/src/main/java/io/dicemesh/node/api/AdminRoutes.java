@@ -124,6 +124,9 @@ final class AdminRoutes {
             case "audit":
                 allow(method, HttpMethod.GET);
                 return ledger(table, () -> Reply.ok(ApiJson.audit(service.audit(table))));
+            case "proof":
+                allow(method, HttpMethod.POST);
+                return proof(table, ApiRequests.backupOut(ApiRequests.object(body)));
             default:
                 throw ApiError.notFound("no route " + path);
         }
@@ -190,6 +193,22 @@ final class AdminRoutes {
             return CompletableFuture.supplyAsync(read, ledgerWork);
         });
         return new Routed(reply, limits.ledgerTimeoutMs());
+    }
+
+    /** This node's provable position at a table, written to {@code out} (a new file) on a ledger worker. */
+    private Routed proof(TableId table, Path out) {
+        if (Files.exists(out)) {
+            throw ApiError.badRequest(out + " already exists; a proof goes to a new file");
+        }
+        return ledger(table, () -> {
+            try {
+                return Reply.ok(ApiJson.position(service.proof(table, out), out));
+            } catch (IOException e) {
+                return Reply.error(500, "proof-failed", "proof to " + out + " failed: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                return Reply.error(409, "not-a-player", e.getMessage());
+            }
+        });
     }
 
     private Routed backup(Path out) {

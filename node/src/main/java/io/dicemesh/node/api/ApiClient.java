@@ -142,6 +142,13 @@ public final class ApiClient {
         return call("GET", tablePath(table, "/audit"), null, LONG_TIMEOUT);
     }
 
+    /** This node's provable position at a table, written to {@code out} (a new file; made absolute here). */
+    public JsonObject proof(String table, Path out) throws ApiException {
+        JsonObject body = new JsonObject();
+        body.addProperty("out", out.toAbsolutePath().normalize().toString());
+        return call("POST", tablePath(table, "/proof"), body, LONG_TIMEOUT);
+    }
+
     /** A backup in {@code out} (a new directory; made absolute here, as the node's working dir is not ours). */
     public JsonObject backup(Path out) throws ApiException {
         JsonObject body = new JsonObject();

@@ -138,6 +138,33 @@ final class ApiJson {
         return o;
     }
 
+    /** A written proof: {out, table?, seq, stack, set_aside, evicted?, bets: [{bet_id, type, face, fair_value, ...}]}. */
+    static JsonObject position(io.dicemesh.node.core.Position p, java.nio.file.Path out) {
+        JsonObject o = new JsonObject();
+        o.addProperty("out", out.toString());
+        o.addProperty("player", p.player().hex());
+        o.addProperty("seq", p.seq());
+        o.addProperty("stack", p.stack());
+        o.addProperty("set_aside", p.withdrawn());
+        o.addProperty("seated", p.seated());
+        if (p.evicted() != null) {
+            o.addProperty("evicted", p.evicted());
+        }
+        JsonArray bets = new JsonArray();
+        for (io.dicemesh.node.core.Position.PositionBet b : p.bets()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("bet_id", b.betId());
+            j.addProperty("type", b.type());
+            j.addProperty("number", b.number());
+            j.addProperty("face", b.face());
+            j.addProperty("fair_value", b.fairValue().toString());
+            j.addProperty("settlement_value", b.settlementValue().toString());
+            bets.add(j);
+        }
+        o.add("bets", bets);
+        return o;
+    }
+
     /** Evicted players: {player, cause, seq, settled (what the bets paid), bond_forfeited, set_aside}. */
     static JsonArray evicted(List<ClientResult.Evicted> evicted) {
         JsonArray a = new JsonArray();

@@ -30,6 +30,13 @@ public interface NodeService {
     /** A RocksDB checkpoint of the ledger (and the node key) in {@code outDir}, which must not exist. */
     Path backup(Path outDir) throws IOException;
 
+    /**
+     * Writes this node's provable position at a table to {@code out} (a new file): its stack, set-aside tokens and
+     * bets at face and fair value, with the genesis record and every certificate from seq 1, so anyone can check
+     * it. Returns the position written.
+     */
+    io.dicemesh.node.core.Position proof(TableId table, Path out) throws IOException;
+
     /** Connected peers and the addresses this node knows from gossip. */
     Peers peers();
 

@@ -175,7 +175,7 @@ final class Committer {
         out.emit(new Event.TableHalted(t.state.id(), seq, t.haltedBecause));
     }
 
-    /** The catch-up retry fired: ask the peer that last said it was ahead again, while this node is behind. */
+    /** The catch-up retry fired: ask the peer furthest ahead again, while this node is behind it. */
     void retryCatchUp(long nowMs, Out out) {
         if (t.state.seq() >= t.catchUp.aheadSeq || t.catchUp.aheadPeer == null || t.haltedBecause != null) {
             return;
@@ -271,8 +271,10 @@ final class Committer {
         }
         if (reply.getLastSeq() > t.state.seq() && t.haltedBecause == null) {
             query(v.sender(), nowMs, out);
-            t.catchUp.aheadSeq = Math.max(t.catchUp.aheadSeq, reply.getLastSeq());
-            t.catchUp.aheadPeer = v.sender();
+            if (reply.getLastSeq() >= t.catchUp.aheadSeq) { // retry with the peer that is furthest ahead
+                t.catchUp.aheadSeq = reply.getLastSeq();
+                t.catchUp.aheadPeer = v.sender();
+            }
             t.catchUp.retry.armAt(nowMs + t.catchUpIntervalMs());
         }
     }

@@ -164,6 +164,7 @@ final class TableEngine {
                     out.send(peer, dice.getValue());
                 }
             }
+            t.catchUp.forgetQuery(peer); // a new connection earns a fresh query: one sent before it was lost
             committer.query(peer, nowMs, out);
         }
         afterInput(nowMs, out);

@@ -13,7 +13,9 @@ import io.dicemesh.node.core.EngineConfig;
 import io.dicemesh.node.core.Event;
 import io.dicemesh.node.core.LedgerReplay;
 import io.dicemesh.node.core.NodeEngine;
+import io.dicemesh.node.core.Position;
 import io.dicemesh.node.core.Stall;
+import io.dicemesh.protocol.TableState;
 import io.dicemesh.node.core.TableId;
 import io.dicemesh.node.ledger.LedgerException;
 import io.dicemesh.node.ledger.LedgerFormat;
@@ -331,6 +333,22 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         Path key = outDir.resolve(Identity.KEY_FILE_NAME);
         Files.copy(dataDir.keyFile(), key, StandardCopyOption.COPY_ATTRIBUTES);
         return outDir;
+    }
+
+    @Override
+    public Position proof(TableId table, Path out) throws IOException {
+        TableState state;
+        try {
+            state = loop.read(e -> e.tableState(table).orElse(null)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("the engine did not answer: " + e.getMessage(), e);
+        }
+        if (state == null) {
+            throw new IllegalArgumentException("unknown table " + table);
+        }
+        Position position = Position.of(state, identity.nodeId());
+        PositionProof.write(out, table, state, position, store);
+        return position;
     }
 
     @Override

@@ -71,6 +71,11 @@ final class FakeNodeService implements NodeService {
     }
 
     @Override
+    public io.dicemesh.node.core.Position proof(TableId table, Path out) throws IOException {
+        throw new IOException("the fake node keeps no ledger");
+    }
+
+    @Override
     public Path backup(Path outDir) throws IOException {
         backups.add(outDir);
         Files.createDirectories(outDir);

@@ -207,6 +207,21 @@ class ClientCommandsTest {
     }
 
     @Test
+    void proofWritesThePositionWithTheWholeCertificateChain() throws Exception {
+        String table = newTable();
+        long bet = json(ok("bet", table, "pass", "10", "--json")).get("bet_id").getAsLong();
+        Path out = tmp.resolve("proof.json");
+        String said = ok("table", "proof", table, "--out", out.toString()).out();
+        assertTrue(said.contains("  bet " + bet + " pass 10: fair value 976/99, settles for 976/99"), said);
+        JsonObject proof = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        assertEquals("dicemesh-position-proof/v1", proof.get("format").getAsString());
+        long seq = proof.get("seq").getAsLong();
+        assertEquals(seq, proof.getAsJsonArray("log_entries").size(), "every certificate from seq 1");
+        assertEquals("976/99", proof.getAsJsonArray("bets").get(0).getAsJsonObject().get("fair_value").getAsString());
+        assertFails(dm("table", "proof", table, "--out", out.toString()), 1, "already exists");
+    }
+
+    @Test
     void backupWritesACheckpointThatANodeStartsFrom() throws Exception {
         String table = newTable();
         ok("bet", table, "field", "5");

@@ -346,22 +346,60 @@ public final class SimRun {
         }
     }
 
-    /** True when the table's honest players, the returned ones too, hold the same state. */
+    /**
+     * True when each returned player of the table knows what happened to it: one the table evicted shows that same
+     * eviction (slot, cause, settlement) in its own state, which then stops there as a leaver's does; one still
+     * seated holds the same state as the others.
+     */
     private static boolean cameBack(Simulation sim, TableId table, List<Integer> players, Set<NodeId> liars,
             Set<Integer> departed) {
-        if (players.stream().noneMatch(departed::contains)) {
-            return true;
+        List<Integer> seated = honestSeated(sim, table, players, liars, departed);
+        TableState best = seated.isEmpty() ? null : sim.node(seated.get(0)).engine().tableState(table).orElse(null);
+        List<Integer> compare = new ArrayList<>(seated);
+        for (int p : comparable(sim, table, players, liars, departed)) {
+            if (seated.contains(p)) {
+                continue;
+            }
+            PlayerState there = best == null ? null : playerIn(best, sim.node(p).id());
+            if (there != null && there.getEvicted() != io.dicemesh.protocol.EvictionCause.EVICTION_CAUSE_UNSPECIFIED) {
+                TableState own = sim.node(p).engine().tableState(table).orElse(null);
+                if (own == null || !there.equals(playerIn(own, sim.node(p).id()))) {
+                    return false; // it has not learned its eviction (or learned another)
+                }
+            } else {
+                compare.add(p);
+            }
         }
-        return Convergence.stateDifference(sim, table, comparable(sim, table, players, liars, departed)) == null;
+        return Convergence.stateDifference(sim, table, compare) == null;
     }
 
-    /** The honest players still seated and the departed ones of the table (evicted, they follow its log). */
+    private static PlayerState playerIn(TableState s, NodeId id) {
+        for (PlayerState ps : s.getPlayersList()) {
+            if (id.matches(ps.getPlayer())) {
+                return ps;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The honest players still seated and the departed ones the table evicted (they follow its log to learn it);
+     * a departed player that had left the table by itself before going stops following it, as any leaver does.
+     */
     private static List<Integer> comparable(Simulation sim, TableId table, List<Integer> players, Set<NodeId> liars,
             Set<Integer> departed) {
-        List<Integer> out = new ArrayList<>(honestSeated(sim, table, players, liars, departed));
+        List<Integer> seated = honestSeated(sim, table, players, liars, departed);
+        List<Integer> out = new ArrayList<>(seated);
+        TableState best = seated.isEmpty() ? null : sim.node(seated.get(0)).engine().tableState(table).orElse(null);
         for (int p : players) {
-            if (departed.contains(p) && !liars.contains(sim.node(p).id()) && sim.node(p).isUp()
-                    && sim.node(p).engine().tableState(table).isPresent()) {
+            if (!departed.contains(p) || liars.contains(sim.node(p).id()) || !sim.node(p).isUp()
+                    || sim.node(p).engine().tableState(table).isEmpty()) {
+                continue;
+            }
+            boolean leftByItself = best != null && best.getPlayersList().stream().anyMatch(ps ->
+                    sim.node(p).id().matches(ps.getPlayer()) && ps.getLeft()
+                            && ps.getEvicted() == io.dicemesh.protocol.EvictionCause.EVICTION_CAUSE_UNSPECIFIED);
+            if (!leftByItself) {
                 out.add(p);
             }
         }
