@@ -90,6 +90,10 @@ final class Proposer {
                 }
             }
         }
+        Lock mine = t.slot.lock();
+        if (mine != null && !mine.txHash().equals(com.google.protobuf.ByteString.copyFrom(io.dicemesh.crypto.Sha256.hash(tx.toByteArray()))) && !t.node.safety.lockMayMove()) {
+            return; // R2: this node can only ever vote for its lock's tx here, so it proposes nothing else
+        }
         propose(view, tx, justification, excluded, nowMs, out);
     }
 

@@ -297,7 +297,7 @@ public final class SimRun {
         if (honest.isEmpty()) {
             return "no honest player remains";
         }
-        TableState s = sim.node(honest.get(0)).engine().tableState(table).orElse(null);
+        TableState s = stateAtFirstUp(sim, table, honest);
         if (s == null) {
             return null;
         }
@@ -354,7 +354,7 @@ public final class SimRun {
     private static boolean cameBack(Simulation sim, TableId table, List<Integer> players, Set<NodeId> liars,
             Set<Integer> departed) {
         List<Integer> seated = honestSeated(sim, table, players, liars, departed);
-        TableState best = seated.isEmpty() ? null : sim.node(seated.get(0)).engine().tableState(table).orElse(null);
+        TableState best = stateAtFirstUp(sim, table, seated);
         List<Integer> compare = new ArrayList<>(seated);
         for (int p : comparable(sim, table, players, liars, departed)) {
             if (seated.contains(p)) {
@@ -371,6 +371,16 @@ public final class SimRun {
             }
         }
         return Convergence.stateDifference(sim, table, compare) == null;
+    }
+
+    /** The table's state at the first of {@code nodes} that is up (a node may stay down when its engine failed). */
+    private static TableState stateAtFirstUp(Simulation sim, TableId table, List<Integer> nodes) {
+        for (int n : nodes) {
+            if (sim.node(n).isUp()) {
+                return sim.node(n).engine().tableState(table).orElse(null);
+            }
+        }
+        return null;
     }
 
     private static PlayerState playerIn(TableState s, NodeId id) {
@@ -390,7 +400,7 @@ public final class SimRun {
             Set<Integer> departed) {
         List<Integer> seated = honestSeated(sim, table, players, liars, departed);
         List<Integer> out = new ArrayList<>(seated);
-        TableState best = seated.isEmpty() ? null : sim.node(seated.get(0)).engine().tableState(table).orElse(null);
+        TableState best = stateAtFirstUp(sim, table, seated);
         for (int p : players) {
             if (!departed.contains(p) || liars.contains(sim.node(p).id()) || !sim.node(p).isUp()
                     || sim.node(p).engine().tableState(table).isEmpty()) {
@@ -445,6 +455,9 @@ public final class SimRun {
             return true;
         }
         for (int h : honest) {
+            if (!sim.node(h).isUp()) {
+                return false; // a node that stays down (its engine failed: a violation of its own) never rolls
+            }
             TableState s = sim.node(h).engine().tableState(table).orElse(null);
             if (s == null || s.getRollNo() <= before) {
                 return false;
@@ -491,6 +504,9 @@ public final class SimRun {
             Set<NodeId> liars) {
         Set<String> named = new java.util.TreeSet<>();
         for (int h : honest) {
+            if (!sim.node(h).isUp()) {
+                continue;
+            }
             for (Evidence ev : sim.node(h).engine().evidence(table)) {
                 for (int p : players) {
                     NodeId id = sim.node(p).id();
