@@ -25,9 +25,9 @@ public final class WireLimits {
 
     /**
      * Largest serialized tx: leaves room in one frame for the Prepare around it (a proposal and up to one Status
-     * per player in the justification).
+     * per player in the justification, each of up to STATUS_BYTES_MAX).
      */
-    public static final int TX_BYTES_MAX = FRAME_BYTES_MAX - 64 * 1024;
+    public static final int TX_BYTES_MAX = FRAME_BYTES_MAX - 160 * 1024;
 
     /** Most signed peer records in one PeerList. */
     public static final int PEERS_PER_LIST_MAX = 256;
@@ -52,7 +52,8 @@ public final class WireLimits {
 
     /**
      * Largest signed Status envelope: its lock (one Proposal envelope), the players it goes without, and during a
-     * roll up to one DiceReveal per player; a justification holds one per player.
+     * roll up to one DiceReveal per player, and up to 3 KiB of proofs that players it goes without lied; a
+     * justification holds one per player.
      */
     public static final int STATUS_BYTES_MAX = 8 * 1024;
 

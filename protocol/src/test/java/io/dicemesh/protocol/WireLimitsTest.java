@@ -29,8 +29,13 @@ class WireLimitsTest {
                 .setSeq(Long.MAX_VALUE).setView(Integer.MAX_VALUE).setTxHash(bytes(32))).build());
         Prepare.Builder prepare = Prepare.newBuilder().setProposal(proposal).setTx(bytes(WireLimits.TX_BYTES_MAX));
         for (int i = 0; i < WireLimits.PLAYERS_PER_TABLE_MAX; i++) {
-            prepare.addJustification(signed(Body.newBuilder().setStatus(Status.newBuilder().setTableId(bytes(32))
-                    .setSeq(Long.MAX_VALUE).setView(Integer.MAX_VALUE).setLockedProposal(proposal)).build()));
+            Status.Builder status = Status.newBuilder().setTableId(bytes(32)).setSeq(Long.MAX_VALUE)
+                    .setView(Integer.MAX_VALUE).setLockedProposal(proposal);
+            while (signed(Body.newBuilder().setStatus(status).build()).getSerializedSize()
+                    < WireLimits.STATUS_BYTES_MAX - 64) {
+                status.addReveals(proposal); // filler: each Status at its kind's largest
+            }
+            prepare.addJustification(signed(Body.newBuilder().setStatus(status).build()));
         }
         Envelope frame = signed(Body.newBuilder().setPrepare(prepare).build());
         assertTrue(frame.getSerializedSize() <= WireLimits.FRAME_BYTES_MAX,

@@ -122,7 +122,8 @@ final class CatchUp {
 
     /**
      * A certificate's votes in player order if it proves its tx committed at the state's next slot, else null. A
-     * table every player has left takes no certificate at all, and none without votes is ever one.
+     * table every player has left takes no certificate at all, and none without votes is ever one. A reduced one
+     * stands on the quorum rule or on the proofs it carries that every player it goes without lied.
      */
     static List<Envelope> checkCertificate(TableModel state, Certificate c, java.util.function.Function<Envelope,
             VerifyResult> verifier) {
@@ -137,7 +138,8 @@ final class CatchUp {
             if (!(verifier.apply(c.getVotes(0)) instanceof Verified first) || first.kind() != Body.KindCase.VOTE) {
                 return null;
             }
-            excluded = Exclusion.parse(state, first.body().getVote().getExcludedList());
+            excluded = Exclusion.parse(state, first.body().getVote().getExcludedList(),
+                    LiarProofs.proven(state, c.getLiarProofsList(), verifier));
             if (excluded == null || excluded.isEmpty()) {
                 return null;
             }

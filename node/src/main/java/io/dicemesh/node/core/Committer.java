@@ -105,13 +105,15 @@ final class Committer {
             return;
         }
         long seq = t.slot.seq;
+        // a round that went without proven liars only: its certificate carries the proofs, for audits and catch-up
+        List<io.dicemesh.protocol.LiarProof> liarProofs = t.proofsNeededFor(excludedBy(votes));
         long startedMs = t.slot.startedMs() < 0 ? nowMs : t.slot.startedMs();
         List<NodeId> activeBefore = t.state.active();
         boolean revealsAwaited = t.state.awaitingReveals();
         ApplyResult result = TxApplier.apply(t.state, valid.tx());
         t.slot.commit();
         Certificate cert = Certificate.newBuilder().setTableId(t.state.id().bytes()).setSeq(seq).setTx(txBytes)
-                .addAllVotes(votes).build();
+                .addAllVotes(votes).addAllLiarProofs(liarProofs).build();
         TableState after = t.state.toProto();
         WriteBatch.Builder wb = WriteBatch.builder()
                 .put(Column.TABLES, LedgerLayout.tableKey(LedgerLayout.STATE, t.state.id().bytes()),
@@ -253,6 +255,9 @@ final class Committer {
                 break;
             }
             List<Envelope> votes = CatchUp.checkCertificate(t.state, c, t.node::verify);
+            if (votes != null) {
+                t.absorb(c.getLiarProofsList());
+            }
             if (votes == null) {
                 t.drop(out, v, "certificate for seq " + c.getSeq() + " does not prove its slot");
                 break;

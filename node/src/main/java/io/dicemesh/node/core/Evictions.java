@@ -24,12 +24,18 @@ final class Evictions {
      * The Evict tx for {@code players} at the next slot. While a roll awaits reveals, a player whose reveal is not
      * among {@code revealsHeld} (this node's and every stayer's Status's) is a withholder.
      */
-    static Tx build(TableModel state, List<NodeId> players, java.util.Set<NodeId> revealsHeld) {
+    static Tx build(TableModel state, List<NodeId> players, java.util.Set<NodeId> revealsHeld,
+            java.util.function.Function<NodeId, io.dicemesh.protocol.LiarProof> proofAgainst) {
         Evict.Builder unsettled = Evict.newBuilder();
         for (NodeId p : players) {
             boolean missing = state.awaitingReveals() && !revealsHeld.contains(p);
-            unsettled.addEvictions(Eviction.newBuilder().setPlayer(p.byteString()).setRevealMissing(missing)
-                    .setCause(missing ? EvictionCause.EVICTION_WITHHOLDING : EvictionCause.EVICTION_ABSENCE));
+            io.dicemesh.protocol.LiarProof proof = proofAgainst.apply(p);
+            Eviction.Builder e = Eviction.newBuilder().setPlayer(p.byteString()).setRevealMissing(missing)
+                    .setCause(missing ? EvictionCause.EVICTION_WITHHOLDING : EvictionCause.EVICTION_ABSENCE);
+            if (proof != null) {
+                e.setCause(EvictionCause.EVICTION_LIAR).setProof(proof);
+            }
+            unsettled.addEvictions(e);
         }
         TableModel copy = state.copy();
         List<Settlement> settled = apply(copy, unsettled.build(), state.seq() + 1);
@@ -73,15 +79,21 @@ final class Evictions {
         return !x.isEmpty() && x.equals(evictedWire(tx));
     }
 
-    /** What is wrong with an Evict tx against the state before it, or null. Never throws. */
-    static String problem(TableModel state, Tx tx) {
+    /**
+     * What is wrong with an Evict tx against the state before it, or null. Never throws. It must leave two
+     * players, or one when every player it evicts is a proven liar (a table of two can lose only a liar).
+     */
+    static String problem(TableModel state, Tx tx, java.util.function.Function<io.dicemesh.protocol.Envelope,
+            io.dicemesh.crypto.VerifyResult> verifier) {
         if (tx.getIntentBatchesCount() > 0 || tx.getDiceCommitmentsCount() > 0 || tx.getDiceRevealsCount() > 0) {
             return "an Evict tx carries nothing else";
         }
         Evict evict = tx.getEvict();
         List<NodeId> active = state.active();
-        if (evict.getEvictionsCount() == 0 || active.size() - evict.getEvictionsCount() < 2) {
-            return "an Evict tx evicts at least one player and leaves at least two";
+        boolean allLiars = evict.getEvictionsList().stream()
+                .allMatch(e -> e.getCause() == EvictionCause.EVICTION_LIAR);
+        if (evict.getEvictionsCount() == 0 || active.size() - evict.getEvictionsCount() < (allLiars ? 1 : 2)) {
+            return "an Evict tx evicts at least one player and leaves at least two (one, when it evicts liars)";
         }
         int last = -1;
         for (Eviction e : evict.getEvictionsList()) {
@@ -91,10 +103,20 @@ final class Evictions {
             }
             last = index;
             boolean known = e.getCause() == EvictionCause.EVICTION_ABSENCE
-                    || e.getCause() == EvictionCause.EVICTION_WITHHOLDING;
+                    || e.getCause() == EvictionCause.EVICTION_WITHHOLDING || e.getCause() == EvictionCause.EVICTION_LIAR;
             if (!known || (e.getCause() == EvictionCause.EVICTION_WITHHOLDING && !e.getRevealMissing())
-                    || (e.getRevealMissing() && !state.awaitingReveals())) {
+                    || (e.getRevealMissing() && !state.awaitingReveals())
+                    || (e.hasProof() != (e.getCause() == EvictionCause.EVICTION_LIAR))) {
                 return "eviction cause " + e.getCause() + " does not fit the table's state";
+            }
+            if (e.hasProof()) {
+                if (!e.getProof().getPlayer().equals(e.getPlayer())) {
+                    return "the proof against " + NodeId.of(e.getPlayer()) + " names another player";
+                }
+                String bad = LiarProofs.problem(state, e.getProof(), verifier);
+                if (bad != null) {
+                    return "the proof against " + NodeId.of(e.getPlayer()) + " proves nothing: " + bad;
+                }
             }
         }
         Evict.Builder unsettled = evict.toBuilder();

@@ -18,9 +18,10 @@ final class Exclusion {
 
     /**
      * X as named on the wire, checked against the active players: null when it names a non-player, repeats one,
-     * is out of table order, or does not leave a quorum.
+     * is out of table order, or does not leave a quorum unless every player in it is among {@code provenLiars}
+     * (then it need only leave one: an honest player is never proven to lie, so all honest players stay).
      */
-    static List<NodeId> parse(TableModel state, List<ByteString> raw) {
+    static List<NodeId> parse(TableModel state, List<ByteString> raw, java.util.Set<NodeId> provenLiars) {
         if (raw.isEmpty()) {
             return List.of();
         }
@@ -38,7 +39,13 @@ final class Exclusion {
             last = index;
             out.add(active.get(index));
         }
-        return quorum(active.size(), out.size(), state.wireRules().getLiarsTolerated()) ? List.copyOf(out) : null;
+        return quorum(active.size(), out.size(), state.wireRules().getLiarsTolerated())
+                || allLiars(active.size(), out, provenLiars) ? List.copyOf(out) : null;
+    }
+
+    /** Whether a round may go without {@code excluded} because each of them is proven to lie. */
+    static boolean allLiars(int players, List<NodeId> excluded, java.util.Set<NodeId> provenLiars) {
+        return !excluded.isEmpty() && players - excluded.size() >= 1 && provenLiars.containsAll(excluded);
     }
 
     /** Whether a round without {@code excluded} of {@code players} may decide anything (see the class comment). */

@@ -29,7 +29,7 @@ final class Locks {
      * nothing, returns {@link #INVALID} when the lock is not genuine.
      */
     static ShownLock shownLock(TableModel state, long seq, int statusView, Status status,
-            Function<Envelope, VerifyResult> verifier) {
+            Function<Envelope, VerifyResult> verifier, java.util.Set<NodeId> liars) {
         if (!status.hasLockedProposal()) {
             return null;
         }
@@ -38,7 +38,7 @@ final class Locks {
             return INVALID;
         }
         Proposal p = v.body().getProposal();
-        List<NodeId> excluded = Exclusion.parse(state, p.getExcludedList());
+        List<NodeId> excluded = Exclusion.parse(state, p.getExcludedList(), liars);
         if (!p.getTableId().equals(state.id().bytes()) || p.getSeq() != seq || p.getView() < 0
                 || p.getView() >= statusView || p.getTxHash().size() != 32 || excluded == null
                 || (!excluded.isEmpty() && p.getView() < 1)
@@ -65,14 +65,14 @@ final class Locks {
      * genuine lock or none, and finds the highest-view lock (R3: the tx to propose).
      */
     static Justified check(TableModel state, long seq, int view, List<Envelope> justification,
-            Function<Envelope, VerifyResult> verifier) {
+            Function<Envelope, VerifyResult> verifier, java.util.Set<NodeId> liars) {
         if (justification.isEmpty()) {
             return bad("no statuses");
         }
         List<NodeId> excluded = null;
         if (verifier.apply(justification.get(0)) instanceof Verified first
                 && first.kind() == Body.KindCase.STATUS) {
-            excluded = Exclusion.parse(state, first.body().getStatus().getExcludedList());
+            excluded = Exclusion.parse(state, first.body().getStatus().getExcludedList(), liars);
         }
         if (excluded == null) {
             return bad("status 0 is not a signed Status naming players it may go without");
@@ -100,7 +100,7 @@ final class Locks {
             if (!s.getExcludedList().equals(Exclusion.wire(excluded))) {
                 return bad("status " + i + " names other players to go without");
             }
-            ShownLock lock = shownLock(state, seq, view, s, verifier);
+            ShownLock lock = shownLock(state, seq, view, s, verifier, liars);
             if (lock == INVALID) {
                 return bad("status " + i + " shows a lock that is not a genuine proposal");
             }

@@ -57,7 +57,7 @@ final class Proposer {
                 return;
             }
             justification = held.statuses();
-            Locks.Justified j = Locks.check(t.state, t.slot.seq, view, justification, t.node::verify);
+            Locks.Justified j = Locks.check(t.state, t.slot.seq, view, justification, t.node::verify, t.liars());
             Safety.check(j.valid(), "accepted Statuses justify their view",
                     () -> "view " + view + ": " + j.problem());
             Locks.ShownLock binding = BindingLock.of(t, j);
@@ -77,7 +77,7 @@ final class Proposer {
                 // no lock shown: the round without X finishes the roll if the reveals shown complete it, else
                 // carries the Evict tx (DESIGN 5b), never other work
                 List<Envelope> reveals = t.state.awaitingReveals() ? t.dice.revealsInOrder(t.state.active()) : null;
-                tx = reveals != null ? workTx() : Evictions.build(t.state, excluded, t.dice.reveals.keySet())
+                tx = reveals != null ? workTx() : Evictions.build(t.state, excluded, t.dice.reveals.keySet(), t::proofAgainst)
                         .toByteString();
             } else {
                 tx = workTx();
@@ -134,7 +134,8 @@ final class Proposer {
         }
         List<Envelope> batches = t.pool.take(t.state, WireLimits.BATCHES_PER_TX_MAX, TX_BATCH_BYTES_MAX);
         tx.addAllIntentBatches(batches);
-        List<Envelope> commitments = t.dice.commitmentsInOrder(active);
+        // a roll asked for before the table lost all but one player never happens (no roll with fewer than two)
+        List<Envelope> commitments = t.state.mayRoll() ? t.dice.commitmentsInOrder(active) : null;
         if (commitments != null && commitmentsReady(commitments, batches)) {
             tx.addAllDiceCommitments(commitments);
         }

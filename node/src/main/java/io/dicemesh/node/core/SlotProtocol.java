@@ -45,7 +45,7 @@ final class SlotProtocol {
         Prepare p = v.body().getPrepare();
         Proposal prop = s.proposal().body().getProposal();
         int view = s.view();
-        List<NodeId> excluded = Exclusion.parse(t.state, prop.getExcludedList()); // the gate checked it
+        List<NodeId> excluded = Exclusion.parse(t.state, prop.getExcludedList(), t.liars()); // the gate checked it
         NodeId coordinator = t.state.coordinator(t.slot.seq, view, excluded);
         if (!v.sender().equals(coordinator)) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_WRONG_COORDINATOR, v.sender(), t.slot.seq, view,
@@ -76,6 +76,7 @@ final class SlotProtocol {
         if (known != null) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_PROPOSALS, coordinator, t.slot.seq, view,
                     t.state.rollNo(), List.of(known, p.getProposal()), "two proposals for one slot and view");
+            t.prove(LiarProofs.of(coordinator, List.of(known, p.getProposal())));
             return false;
         }
         return true;
@@ -88,7 +89,7 @@ final class SlotProtocol {
         if (view == 0) {
             return true;
         }
-        Locks.Justified j = Locks.check(t.state, t.slot.seq, view, p.getJustificationList(), t.node::verify);
+        Locks.Justified j = Locks.check(t.state, t.slot.seq, view, p.getJustificationList(), t.node::verify, t.liars());
         if (j.valid() && !Exclusion.wire(j.excluded()).equals(prop.getExcludedList())) {
             j = Locks.bad("its statuses go without other players than its proposal");
         }
@@ -205,7 +206,7 @@ final class SlotProtocol {
             return false;
         }
         Locks.Justified j = Locks.check(t.state, t.slot.seq, ((Verified) t.node.verify(p.getProposal())).body()
-                .getProposal().getView(), p.getJustificationList(), t.node::verify);
+                .getProposal().getView(), p.getJustificationList(), t.node::verify, t.liars());
         Locks.ShownLock binding = j.valid() ? BindingLock.of(t, j) : null;
         return binding != null && binding.txHash().equals(hash);
     }
@@ -217,7 +218,7 @@ final class SlotProtocol {
             Verified status = j.verified().get(i);
             Status s = j.statuses().get(i);
             recordStatus(t.state.active().indexOf(stayers.get(i)), status, s,
-                    Locks.shownLock(t.state, t.slot.seq, s.getView(), s, t.node::verify), out);
+                    Locks.shownLock(t.state, t.slot.seq, s.getView(), s, t.node::verify, t.liars()), out);
         }
     }
 
@@ -228,7 +229,7 @@ final class SlotProtocol {
         Envelope vote = t.node.sign(Body.newBuilder().setVote(Vote.newBuilder().setTableId(t.state.id().bytes())
                 .setSeq(t.slot.seq).setView(view).setTxHash(hash).addAllExcluded(excluded)).build());
         Lock lock = new Lock(t.slot.seq, view, hash, tx, prepare, proposal, vote,
-                Exclusion.mask(t.state.active(), Exclusion.parse(t.state, excluded)));
+                Exclusion.mask(t.state.active(), Exclusion.parse(t.state, excluded, t.liars())));
         out.persist(WriteBatch.builder().put(Column.PREPARED,
                 LedgerLayout.preparedKey(t.state.id().bytes(), LedgerLayout.LOCK, t.slot.seq),
                 lock.toRecord().toByteArray()).build(), t.node.safety.syncsVotes());
@@ -254,10 +255,11 @@ final class SlotProtocol {
             checkStaleVote(v.sender(), vote, v.envelope(), justified, out); // kept even after its view was pruned
         }
         Envelope conflict = t.slot.recordVote(index, vote.getTxHash(),
-                Exclusion.mask(t.state.active(), Exclusion.parse(t.state, vote.getExcludedList())), v.envelope());
+                Exclusion.mask(t.state.active(), Exclusion.parse(t.state, vote.getExcludedList(), t.liars())), v.envelope());
         if (conflict != null) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_VOTES, v.sender(), t.slot.seq, vote.getView(),
                     t.state.rollNo(), List.of(conflict, v.envelope()), "voted for two txs at one slot");
+            t.prove(LiarProofs.of(v.sender(), List.of(conflict, v.envelope())));
         }
         if (t.slot.txOf(vote.getTxHash()) == null && t.slot.lock() == null) {
             committer.query(v.sender(), nowMs, out); // its reply carries the Prepare it voted on, which we never got
@@ -282,7 +284,7 @@ final class SlotProtocol {
             return; // held Statuses were verified when they arrived; the verifier is deterministic
         }
         Status s = sv.body().getStatus();
-        Locks.ShownLock lock = Locks.shownLock(t.state, t.slot.seq, s.getView(), s, t.node::verify);
+        Locks.ShownLock lock = Locks.shownLock(t.state, t.slot.seq, s.getView(), s, t.node::verify, t.liars());
         if (lock != Locks.INVALID && Locks.contradicts(vote.getView(), vote.getTxHash(), s.getView(), lock)) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_STALE_VOTE, player, t.slot.seq, vote.getView(),
                     t.state.rollNo(), List.of(statusEnv, voteEnv), "voted in view " + vote.getView()
@@ -299,7 +301,7 @@ final class SlotProtocol {
         gateGuaranteed(s, v);
         Status st = v.body().getStatus();
         int view = s.view();
-        Locks.ShownLock lock = Locks.shownLock(t.state, t.slot.seq, view, st, t.node::verify);
+        Locks.ShownLock lock = Locks.shownLock(t.state, t.slot.seq, view, st, t.node::verify, t.liars());
         if (lock == Locks.INVALID) {
             t.drop(out, v, "status with a lock that is not a genuine proposal");
             return;
@@ -331,7 +333,7 @@ final class SlotProtocol {
             }
         }
         Envelope conflict = t.slot.recordStatus(index, s.getView(),
-                Exclusion.mask(t.state.active(), Exclusion.parse(t.state, s.getExcludedList())), v.envelope());
+                Exclusion.mask(t.state.active(), Exclusion.parse(t.state, s.getExcludedList(), t.liars())), v.envelope());
         if (conflict != null) {
             t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_STATUSES, v.sender(), t.slot.seq, s.getView(),
                     t.state.rollNo(), List.of(conflict, v.envelope()), "two statuses for one slot and view");
@@ -343,6 +345,7 @@ final class SlotProtocol {
                 t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_PROPOSALS, lock.coordinator(), t.slot.seq,
                         lock.view(), t.state.rollNo(), List.of(known, lock.proposal()),
                         "two proposals for one slot and view");
+                t.prove(LiarProofs.of(lock.coordinator(), List.of(known, lock.proposal())));
             }
         }
         for (Envelope vote : t.slot.votesOf(index)) {
@@ -390,7 +393,7 @@ final class SlotProtocol {
         Safety.check(t.isSeated(), "only players move views", () -> "table " + t.state.id());
         List<NodeId> excluded = t.excludedFor(view, nowMs);
         Status.Builder st = Status.newBuilder().setTableId(t.state.id().bytes()).setSeq(t.slot.seq).setView(view)
-                .addAllExcluded(Exclusion.wire(excluded));
+                .addAllExcluded(Exclusion.wire(excluded)).addAllLiarProofs(t.proofsFor(excluded));
         if (t.slot.lock() != null) {
             st.setLockedProposal(t.slot.lock().proposal());
         }

@@ -43,6 +43,11 @@ final class TableContext {
      * player is never taken for gone while views back off beyond that timeout.
      */
     final Timer heartbeat = new Timer("heartbeat");
+    /**
+     * Players this node holds objective proof against (DESIGN 5b), with the proof: gone at once, and a round may go
+     * without them whatever the quorum rule says. At most one proof per player, for active players only.
+     */
+    private final java.util.Map<NodeId, io.dicemesh.protocol.LiarProof> liars = new java.util.LinkedHashMap<>();
 
     TableContext(EngineContext node, TableModel state) {
         this.node = node;
@@ -77,13 +82,92 @@ final class TableContext {
         return Math.max(1, state.wireRules().getDiceTimeoutMs());
     }
 
+    /** The active players this node holds proof against. */
+    java.util.Set<NodeId> liars() {
+        if (liars.isEmpty()) {
+            return java.util.Set.of();
+        }
+        liars.keySet().removeIf(p -> !state.isActive(p));
+        return java.util.Collections.unmodifiableSet(liars.keySet());
+    }
+
     /**
-     * The players this node would go on without now (DESIGN 5b), in table order: those whose reveal of the roll in
-     * progress is missing past the dice timeout, and those silent for the absent timeout while the table had work.
+     * Keeps {@code proof} if it proves a lie of an active player this node holds no proof against yet; true when
+     * it is new. Proofs are self-certifying, so where one came from does not matter.
+     */
+    boolean prove(io.dicemesh.protocol.LiarProof proof) {
+        if (!NodeId.isWellFormed(proof.getPlayer()) || liars().contains(NodeId.of(proof.getPlayer()))
+                || LiarProofs.problem(state, proof, node::verify) != null) {
+            return false;
+        }
+        liars.put(NodeId.of(proof.getPlayer()), proof);
+        return true;
+    }
+
+    /** Keeps the new proofs among {@code proofs} (at most one per active player is checked). */
+    void absorb(java.util.List<io.dicemesh.protocol.LiarProof> proofs) {
+        int budget = state.active().size();
+        for (io.dicemesh.protocol.LiarProof p : proofs) {
+            if (budget-- <= 0) {
+                return;
+            }
+            prove(p);
+        }
+    }
+
+    /**
+     * The proofs a Status naming {@code excluded} carries: one per proven liar in it (as many as fit), so every
+     * stayer learns of the lie at once, and a round whose X leaves no quorum stands on them.
+     */
+    java.util.List<io.dicemesh.protocol.LiarProof> proofsFor(java.util.List<NodeId> excluded) {
+        java.util.List<io.dicemesh.protocol.LiarProof> out = new java.util.ArrayList<>();
+        long bytes = 0;
+        for (NodeId p : excluded) {
+            io.dicemesh.protocol.LiarProof proof = liars.get(p);
+            if (proof != null && (bytes += proof.getSerializedSize()) <= LiarProofs.IN_STATUS_BYTES_MAX) {
+                out.add(proof);
+            }
+        }
+        return out;
+    }
+
+    /** The proofs a certificate going without {@code excluded} must carry: those, when X leaves no quorum. */
+    java.util.List<io.dicemesh.protocol.LiarProof> proofsNeededFor(java.util.List<NodeId> excluded) {
+        return excluded.isEmpty() || Exclusion.quorum(state.active().size(), excluded.size(),
+                state.wireRules().getLiarsTolerated()) ? java.util.List.of() : proofsFor(excluded);
+    }
+
+    /** Bytes of the proofs held: one per active player at most, each within LiarProofs.PROOF_BYTES_MAX. */
+    long liarProofBytes() {
+        long bytes = 0;
+        for (io.dicemesh.protocol.LiarProof p : liars.values()) {
+            bytes += p.getSerializedSize();
+        }
+        return bytes;
+    }
+
+    /** The proof this node holds against {@code player}, or null. */
+    io.dicemesh.protocol.LiarProof proofAgainst(NodeId player) {
+        return liars.get(player);
+    }
+
+    /**
+     * The players this node would go on without now (DESIGN 5b), in table order: proven liars at once, those whose
+     * reveal of the roll in progress is missing past the dice timeout, and those silent for the absent timeout
+     * while the table had work.
      */
     java.util.List<NodeId> gone(long nowMs) {
         java.util.List<NodeId> out = new java.util.ArrayList<>();
-        if (busySinceMs < 0 || !isSeated()) {
+        if (!isSeated()) {
+            return out;
+        }
+        java.util.Set<NodeId> proven = liars();
+        if (busySinceMs < 0) {
+            for (NodeId p : state.active()) {
+                if (proven.contains(p)) {
+                    out.add(p);
+                }
+            }
             return out;
         }
         java.util.List<NodeId> active = state.active();
@@ -96,7 +180,7 @@ final class TableContext {
                 continue;
             }
             long silentSince = Math.max(lastHeardMs.getOrDefault(p, busySinceMs), busySinceMs);
-            if (missing.contains(p) || (absentMs > 0 && nowMs - silentSince >= absentMs)) {
+            if (proven.contains(p) || missing.contains(p) || (absentMs > 0 && nowMs - silentSince >= absentMs)) {
                 out.add(p);
             }
         }
@@ -119,11 +203,24 @@ final class TableContext {
         return next;
     }
 
-    /** The X this node names for a view: the players gone, if a round without them may decide; else none. */
+    /**
+     * The X this node names for a view: the players gone, if a round without them may decide; else the proven
+     * liars among them, whose round needs no quorum; else none.
+     */
     java.util.List<NodeId> excludedFor(int view, long nowMs) {
         java.util.List<NodeId> gone = view >= 1 ? gone(nowMs) : java.util.List.of();
-        return Exclusion.quorum(state.active().size(), gone.size(), state.wireRules().getLiarsTolerated()) ? gone
-                : java.util.List.of();
+        if (Exclusion.quorum(state.active().size(), gone.size(), state.wireRules().getLiarsTolerated())) {
+            return gone;
+        }
+        java.util.List<NodeId> proven = new java.util.ArrayList<>();
+        long bytes = 0;
+        for (NodeId p : gone) { // as many as a Status can carry the proofs of; the rest go in a later eviction
+            io.dicemesh.protocol.LiarProof proof = liars.get(p);
+            if (proof != null && (bytes += proof.getSerializedSize()) <= LiarProofs.IN_STATUS_BYTES_MAX) {
+                proven.add(p);
+            }
+        }
+        return Exclusion.allLiars(state.active().size(), proven, liars()) ? proven : java.util.List.of();
     }
 
     /** A player an Evict tx names whom this node does not find gone (it will not vote for it), or null. */
@@ -131,7 +228,8 @@ final class TableContext {
         java.util.List<NodeId> gone = gone(nowMs);
         for (io.dicemesh.protocol.Eviction e : evict.getEvictionsList()) {
             NodeId p = NodeId.of(e.getPlayer());
-            if (!gone.contains(p)) {
+            // a liar's eviction carries its proof, which the validator checked: no judgement of this node's needed
+            if (!gone.contains(p) && e.getCause() != io.dicemesh.protocol.EvictionCause.EVICTION_LIAR) {
                 return p;
             }
         }

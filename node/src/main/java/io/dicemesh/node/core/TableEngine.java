@@ -72,8 +72,9 @@ final class TableEngine {
             Verified v = own(status, Body.KindCase.STATUS);
             Status s = v.body().getStatus();
             if (s.getSeq() == t.slot.seq) {
+                t.absorb(s.getLiarProofsList()); // the proofs its X stood on
                 t.slot.restoreStatus(s.getView(), status, Exclusion.mask(t.state.active(),
-                        Exclusion.parse(t.state, s.getExcludedList())), t.myIndex());
+                        ownExcluded(s.getExcludedList())), t.myIndex());
             }
         }
         for (Envelope b : ownBatches) {
@@ -97,9 +98,26 @@ final class TableEngine {
                 && ((Verified) t.node.verify(record.getVote())).sender().equals(t.node.me),
                 "a restored lock is the stored one", () -> "the lock record of table " + t.state.id() + " seq "
                         + prop.getSeq() + " does not hold this node's vote on its Prepare");
+        if (prop.getSeq() == t.slot.seq) {
+            for (Envelope status : p.getJustificationList()) { // the proofs its X stood on
+                if (t.node.verify(status) instanceof Verified sv && sv.kind() == Body.KindCase.STATUS) {
+                    t.absorb(sv.body().getStatus().getLiarProofsList());
+                }
+            }
+        }
+        List<NodeId> excluded = prop.getSeq() == t.slot.seq ? ownExcluded(prop.getExcludedList()) : List.of();
         return new Lock(prop.getSeq(), prop.getView(), prop.getTxHash(), p.getTx(), record.getPrepare(),
-                p.getProposal(), record.getVote(), Exclusion.mask(t.state.active(),
-                        Exclusion.parse(t.state, prop.getExcludedList())));
+                p.getProposal(), record.getVote(), Exclusion.mask(t.state.active(), excluded));
+    }
+
+    /** The X of a record this node stored for its open slot: it checked out when stored. */
+    private List<NodeId> ownExcluded(List<ByteString> raw) {
+        List<NodeId> x = Exclusion.parse(t.state, raw, t.liars());
+        if (x == null) {
+            throw new IllegalStateException("the ledger holds a record of table " + t.state.id()
+                    + " going without players it may not go without: " + raw);
+        }
+        return x;
     }
 
     private Verified own(Envelope stored, Body.KindCase kind) {
@@ -470,7 +488,7 @@ final class TableEngine {
                 + " commitments=" + t.dice.commitments.size() + " reveals=" + t.dice.reveals.size() + " mySent="
                 + t.dice.myCommitmentSent + "/" + t.dice.myRevealSent + " " + t.dice.resend + " deferred="
                 + t.deferred.size() + " lastBatch=" + (t.mySeat() >= 0 ? t.state.lastBatchNo(t.mySeat()) : -1)
-                + " wake=" + lastWakeMs + (t.haltedBecause == null ? "" : " halted: " + t.haltedBecause);
+                + " liars=" + t.liars().size() + " wake=" + lastWakeMs + (t.haltedBecause == null ? "" : " halted: " + t.haltedBecause);
     }
 
     /** True while this node has work at the table that has not committed (a slot it joined, or own intents). */
@@ -491,7 +509,7 @@ final class TableEngine {
      */
     long heldBytes() {
         return t.slot.heldBytes() + t.pool.heldBytes() + t.dice.heldBytes() + t.deferred.bytes()
-                + t.catchUp.heldBytes() + t.evidence.heldBytes();
+                + t.catchUp.heldBytes() + t.evidence.heldBytes() + t.liarProofBytes();
     }
 
     /** The most {@link #heldBytes} can be at a table of {@code players}: the bounds of its parts added up. */
@@ -499,7 +517,8 @@ final class TableEngine {
         long dice = 2L * players * (io.dicemesh.protocol.WireLimits.SMALL_MESSAGE_BYTES_MAX + 128L);
         return Slot.heldBytesMax(players) + players * IntentPool.BYTES_PER_PLAYER_MAX + dice + Deferred.BYTES_MAX
                 + CatchUp.RECENT_BYTES_MAX + io.dicemesh.protocol.WireLimits.FRAME_BYTES_MAX
-                + EvidenceLog.RECENT_BYTES_MAX + EvidenceLog.SEEN_MAX * EvidenceLog.SEEN_ENTRY_BYTES;
+                + EvidenceLog.RECENT_BYTES_MAX + EvidenceLog.SEEN_MAX * EvidenceLog.SEEN_ENTRY_BYTES
+                + (long) players * LiarProofs.PROOF_BYTES_MAX;
     }
 
     /** Messages kept for later slots or dice rounds (tests). */

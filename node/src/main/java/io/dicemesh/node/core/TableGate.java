@@ -6,6 +6,7 @@ import io.dicemesh.crypto.VerifyResult;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.DiceCommitment;
 import io.dicemesh.protocol.DiceReveal;
+import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.IntentBatch;
 import io.dicemesh.protocol.Prepare;
 import io.dicemesh.protocol.Proposal;
@@ -160,6 +161,12 @@ final class TableGate {
         if (prop.getTxHash().size() != Sha256.BYTES || !validView(prop.getView())) {
             return junk("prepare with a malformed proposal");
         }
+        if (prop.getSeq() == t.slot.seq) {
+            java.util.Set<com.google.protobuf.ByteString> tried = new java.util.HashSet<>();
+            for (Envelope status : v.body().getPrepare().getJustificationList()) {
+                absorbProofs(prop.getExcludedList(), parsedStatus(status).getLiarProofsList(), tried);
+            }
+        }
         String x = excludedProblem(prop.getExcludedList(), prop.getView(), v.sender());
         if (x != null) {
             return junk("prepare " + x);
@@ -206,6 +213,9 @@ final class TableGate {
         if (s.getView() < 1 || !validView(s.getView())) {
             return junk("status for view " + s.getView());
         }
+        if (s.getSeq() == t.slot.seq) {
+            absorbProofs(s.getExcludedList(), s.getLiarProofsList(), new java.util.HashSet<>());
+        }
         String x = excludedProblem(s.getExcludedList(), s.getView(), v.sender());
         if (x != null) {
             return junk("status " + x);
@@ -238,13 +248,38 @@ final class TableGate {
 
     // ------------------------------------------------------------------ helpers
 
+    /**
+     * Learns the liars a message's X names with proof: at most one proof per player it names that is not proven
+     * yet, so junk proofs cost a bounded few signature checks.
+     */
+    private void absorbProofs(java.util.List<com.google.protobuf.ByteString> raw,
+            java.util.List<io.dicemesh.protocol.LiarProof> proofs, java.util.Set<com.google.protobuf.ByteString> tried) {
+        if (raw.isEmpty() || proofs.isEmpty()) {
+            return;
+        }
+        for (io.dicemesh.protocol.LiarProof p : proofs) {
+            if (raw.contains(p.getPlayer()) && tried.add(p.getPlayer())) {
+                t.prove(p);
+            }
+        }
+    }
+
+    /** A justification's Status, parsed but not verified (its proofs verify themselves); empty if it is none. */
+    private static Status parsedStatus(Envelope e) {
+        try {
+            return Body.parseFrom(e.getBody()).getStatus();
+        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+            return Status.getDefaultInstance();
+        }
+    }
+
     /** What is wrong with the X a slot message names (DESIGN 5b), or null. */
     private String excludedProblem(java.util.List<com.google.protobuf.ByteString> raw, int view,
             io.dicemesh.crypto.NodeId sender) {
         if (raw.isEmpty()) {
             return null;
         }
-        java.util.List<io.dicemesh.crypto.NodeId> x = Exclusion.parse(t.state, raw);
+        java.util.List<io.dicemesh.crypto.NodeId> x = Exclusion.parse(t.state, raw, t.liars());
         if (x == null) {
             return "names players to go without that are not active, not in table order, or too many";
         }

@@ -70,7 +70,7 @@ final class TxValidator {
         List<DiceReveal> reveals = new ArrayList<>();
         List<DiceCommitment> commitments = new ArrayList<>();
         if (tx.hasEvict()) {
-            String bad = Evictions.problem(state, tx);
+            String bad = Evictions.problem(state, tx, verifier);
             if (bad != null) {
                 return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, bad);
             }

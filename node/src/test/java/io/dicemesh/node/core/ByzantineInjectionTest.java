@@ -171,8 +171,10 @@ class ByzantineInjectionTest {
         assertEquals(Wire.hash(txA), h.engine(0).lockedTxHash(t).orElseThrow());
         assertEquals(Wire.hash(txB), h.engine(2).lockedTxHash(t).orElseThrow());
         assertEquals(Wire.hash(txA), h.engine(3).lockedTxHash(t).orElseThrow());
-        assertEquals(1, h.events(0, Event.Voted.class).size());
-        assertEquals(1, h.events(2, Event.Voted.class).size());
+        // the liar is proven (DESIGN 5b): the others go on without it in later views, each voting for its own
+        // lock again, which is all R2 lets them do; two conflicting locks keep the slot frozen (a documented case)
+        assertTrue(h.events(0, Event.Voted.class).stream().allMatch(v -> v.txHash().equals(Wire.hash(txA))));
+        assertTrue(h.events(2, Event.Voted.class).stream().allMatch(v -> v.txHash().equals(Wire.hash(txB))));
     }
 
     @Test

@@ -40,7 +40,7 @@ class LocksTest {
 
     private Locks.ShownLock shown(int statusView, Envelope lock) {
         Envelope s = Wire.status(f.player(0), f.id, 1, statusView, lock);
-        return Locks.shownLock(state, 1, statusView, status(s), f.verifier::verify);
+        return Locks.shownLock(state, 1, statusView, status(s), f.verifier::verify, java.util.Set.of());
     }
 
     @Test
@@ -81,7 +81,7 @@ class LocksTest {
 
     @Test
     void aJustificationWithoutLocksIsValidAndForcesNothing() {
-        Locks.Justified j = Locks.check(state, 1, 1, statuses(1), f.verifier::verify);
+        Locks.Justified j = Locks.check(state, 1, 1, statuses(1), f.verifier::verify, java.util.Set.of());
         assertTrue(j.valid(), j.problem());
         assertNull(j.highestLock());
         assertEquals(3, j.statuses().size());
@@ -91,38 +91,38 @@ class LocksTest {
     @Test
     void theHighestLockInAJustificationIsTheTxToPropose() {
         List<Envelope> just = statuses(3, genuineLock(0, hashA), null, genuineLock(2, hashB));
-        Locks.Justified j = Locks.check(state, 1, 3, just, f.verifier::verify);
+        Locks.Justified j = Locks.check(state, 1, 3, just, f.verifier::verify, java.util.Set.of());
         assertTrue(j.valid(), j.problem());
         assertEquals(2, j.highestLock().view());
         assertEquals(hashB, j.highestLock().txHash());
         just = statuses(3, genuineLock(1, hashA), genuineLock(0, hashB));
-        assertEquals(hashA, Locks.check(state, 1, 3, just, f.verifier::verify).highestLock().txHash());
+        assertEquals(hashA, Locks.check(state, 1, 3, just, f.verifier::verify, java.util.Set.of()).highestLock().txHash());
     }
 
     @Test
     void aJustificationNeedsExactlyOneStatusPerPlayerInOrderForItsSlotAndView() {
         List<Envelope> good = statuses(1);
-        assertFalse(Locks.check(state, 1, 1, good.subList(0, 2), f.verifier::verify).valid(), "a status missing");
+        assertFalse(Locks.check(state, 1, 1, good.subList(0, 2), f.verifier::verify, java.util.Set.of()).valid(), "a status missing");
         List<Envelope> four = new ArrayList<>(good);
         four.add(good.get(0));
-        assertFalse(Locks.check(state, 1, 1, four, f.verifier::verify).valid(), "one too many");
-        assertFalse(Locks.check(state, 1, 1, List.of(good.get(1), good.get(0), good.get(2)), f.verifier::verify)
+        assertFalse(Locks.check(state, 1, 1, four, f.verifier::verify, java.util.Set.of()).valid(), "one too many");
+        assertFalse(Locks.check(state, 1, 1, List.of(good.get(1), good.get(0), good.get(2)), f.verifier::verify, java.util.Set.of())
                 .valid(), "out of player order");
-        assertFalse(Locks.check(state, 1, 1, List.of(good.get(0), good.get(0), good.get(2)), f.verifier::verify)
+        assertFalse(Locks.check(state, 1, 1, List.of(good.get(0), good.get(0), good.get(2)), f.verifier::verify, java.util.Set.of())
                 .valid(), "one player twice");
-        assertFalse(Locks.check(state, 1, 2, good, f.verifier::verify).valid(), "statuses of another view");
-        assertFalse(Locks.check(state, 2, 1, good, f.verifier::verify).valid(), "statuses of another slot");
+        assertFalse(Locks.check(state, 1, 2, good, f.verifier::verify, java.util.Set.of()).valid(), "statuses of another view");
+        assertFalse(Locks.check(state, 2, 1, good, f.verifier::verify, java.util.Set.of()).valid(), "statuses of another slot");
         List<Envelope> forged = new ArrayList<>(good);
         forged.set(1, Wire.forged(good.get(1)));
-        assertFalse(Locks.check(state, 1, 1, forged, f.verifier::verify).valid(), "a forged status");
+        assertFalse(Locks.check(state, 1, 1, forged, f.verifier::verify, java.util.Set.of()).valid(), "a forged status");
         List<Envelope> outsider = new ArrayList<>(good);
         outsider.set(2, Wire.status(f.outsider, f.id, 1, 1, null));
-        assertFalse(Locks.check(state, 1, 1, outsider, f.verifier::verify).valid(), "a status by a non-player");
+        assertFalse(Locks.check(state, 1, 1, outsider, f.verifier::verify, java.util.Set.of()).valid(), "a status by a non-player");
         List<Envelope> notStatus = new ArrayList<>(good);
         notStatus.set(0, Wire.vote(f.player(0), f.id, 1, 1, hashA));
-        assertFalse(Locks.check(state, 1, 1, notStatus, f.verifier::verify).valid(), "a vote is no status");
+        assertFalse(Locks.check(state, 1, 1, notStatus, f.verifier::verify, java.util.Set.of()).valid(), "a vote is no status");
         List<Envelope> badLock = statuses(1, Wire.proposal(coordinator(1), f.id, 1, 0, hashA));
-        Locks.Justified j = Locks.check(state, 1, 1, badLock, f.verifier::verify);
+        Locks.Justified j = Locks.check(state, 1, 1, badLock, f.verifier::verify, java.util.Set.of());
         assertFalse(j.valid(), "a status with a lock that is not genuine");
         assertTrue(j.problem().contains("genuine"), j.problem());
     }

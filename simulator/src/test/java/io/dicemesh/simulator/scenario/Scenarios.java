@@ -56,8 +56,21 @@ final class Scenarios {
      * scheme (same protocol, same checks, a hundredth of the crypto cost), so hundreds of seeds fit in the suite.
      */
     static Simulation simulation(long seed, int nodes, NetworkFaults faults) {
-        return new Simulation(seed, nodes, faults, EngineConfig.defaults(), StoreProvider.memory(), new Trace(null),
+        return new Simulation(seed, nodes, faults, EngineConfig.defaults(), StoreProvider.memory(), trace(),
                 scheme(seed));
+    }
+
+    /** With -Ddicemesh.scenario.trace=FILE, the event trace of a scenario goes to FILE (for one seed). */
+    private static Trace trace() {
+        String file = System.getProperty("dicemesh.scenario.trace");
+        if (file == null) {
+            return new Trace(null);
+        }
+        try {
+            return new Trace(java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(file)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static SignatureScheme scheme(long seed) {

@@ -1,0 +1,207 @@
+package io.dicemesh.node.core;
+
+import static io.dicemesh.node.core.NodeEngineTest.harness;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.dicemesh.crypto.EnvelopeVerifier;
+import io.dicemesh.node.game.BetKind;
+import io.dicemesh.protocol.Body;
+import io.dicemesh.protocol.BetType;
+import io.dicemesh.protocol.Certificate;
+import io.dicemesh.protocol.Envelope;
+import io.dicemesh.protocol.EvictionCause;
+import io.dicemesh.protocol.LiarProof;
+import io.dicemesh.protocol.PlayerState;
+import io.dicemesh.protocol.TableRules;
+import io.dicemesh.protocol.TableState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * DESIGN 5b's proven liars: a player whose own signatures contradict each other or the committed prefix is evicted
+ * at once, without waiting out any timeout and without the quorum rule, so even a table of two gets its tokens back.
+ */
+@Timeout(60)
+class LiarEvictionTest {
+    /** Long timeouts: anything that happens within a second here happened because of the proof. */
+    static final TableRules RULES = Wire.rules(100, 20_000).toBuilder().setAbsentTimeoutMs(60_000).build();
+
+    private static TableId table(EngineHarness h, int n) {
+        List<Integer> players = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            players.add(i);
+        }
+        return h.createTable(players, 1000, 100_000, RULES);
+    }
+
+    private static void bet(EngineHarness h, int node, TableId t, BetKind kind, long amount) {
+        long id = h.command(node, new ClientRequest.PlaceBet(t, kind, amount, 0, 0));
+        assertTrue(h.runUntil(() -> h.reply(node, id) != null, 5_000), "bet not answered");
+        assertTrue(assertInstanceOf(ClientResult.IntentDone.class, h.reply(node, id)).outcome().accepted());
+    }
+
+    private static LedgerReplay.Report audit(EngineHarness h, int node, TableId t) {
+        return new LedgerReplay(h.store(node), new EnvelopeVerifier()).replay(t, slot -> { });
+    }
+
+    @Test
+    void aTableOfTwoGoesOnAtOnceWithoutAPlayerWhoVotedForTwoTxsAtOneSlot() {
+        try (EngineHarness h = harness(2)) {
+            TableId t = table(h, 2);
+            bet(h, 0, t, BetKind.PASS, 10);
+            bet(h, 1, t, BetKind.FIELD, 20);
+            TableState s = h.state(0, t);
+            long total = s.getTotal();
+            long liarStack = s.getPlayers(1).getStack();
+            h.makePuppet(1);
+            long seq = s.getSeq() + 1;
+            ByteString a = Wire.tx(t, seq, s.getLastHash()).build().toByteString();
+            ByteString b = Wire.tx(t, seq, s.getLastHash()).addIntentBatches(Wire.batch(h.identity(1), t, 99,
+                    Wire.bet(99 * 4096, BetType.FIELD, 5))).build().toByteString();
+            h.inject(0, Wire.vote(h.identity(1), t, seq, 0, Wire.hash(a)));
+            h.inject(0, Wire.vote(h.identity(1), t, seq, 0, Wire.hash(b)));
+            long start = h.nowMs();
+            long id = h.command(0, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0));
+            assertTrue(h.runUntil(() -> h.reply(0, id) != null, 5_000), "the bet never committed without the liar: "
+                    + h.engine(0).debugState(t));
+            long took = h.nowMs() - start;
+            TableState after = h.state(0, t);
+            PlayerState liar = after.getPlayers(1);
+            assertEquals(EvictionCause.EVICTION_LIAR, liar.getEvicted(), "" + after);
+            assertTrue(took < 2_000, "evicted " + took + " ms after the proof: it waited for a timeout");
+            // its field bet was never rolled on: fair value 20 * 17/18... settled exactly, its stack set aside
+            assertEquals(liarStack + liar.getEvictedPaid(), liar.getWithdrawn());
+            assertEquals(total, after.getTotal());
+            assertEquals(1, after.getPlayersList().stream().filter(p -> !p.getLeft()).count(), "one player plays on");
+
+            // the Evict slot's certificate has one vote: it stands on the proof it carries, and an audit re-checks it
+            LedgerReplay.Report report = audit(h, 0, t);
+            assertTrue(report.ok(), report.problems().toString());
+            long evictSeq = liar.getEvictedSeq();
+            Certificate cert = certificateAt(h, 0, t, evictSeq);
+            assertEquals(1, cert.getVotesCount());
+            assertEquals(1, cert.getLiarProofsCount());
+            TableModel before = stateBefore(h, 0, t, evictSeq);
+            assertNotNull(CatchUp.checkCertificate(before, cert, new EnvelopeVerifier()::verify));
+            assertNull(CatchUp.checkCertificate(before, cert.toBuilder().clearLiarProofs().build(),
+                    new EnvelopeVerifier()::verify), "one vote without the proof certifies nothing");
+        }
+    }
+
+    @Test
+    void aPlayerWhoseRevealDoesNotOpenItsCommitmentIsEvictedAtOnceForfeitingItsBetsAndTheRollRestarts() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            bet(h, 0, t, BetKind.PASS, 10);
+            bet(h, 1, t, BetKind.DONT_PASS, 10);
+            bet(h, 2, t, BetKind.FIELD, 30);
+            long total = h.state(0, t).getTotal();
+            // node 2's reveal never leaves it: alone, in a Prepare of the reveals' slot, or in a catch-up reply
+            h.dropIf(m -> m.from() == 2 && (m.kind() == Body.KindCase.DICE_REVEAL
+                    || m.kind() == Body.KindCase.CERTIFICATE_REPLY
+                    || (m.kind() == Body.KindCase.PREPARE && carriesReveals(m.body()))));
+            h.command(0, new ClientRequest.Roll(t));
+            assertTrue(h.runUntil(() -> h.state(0, t).getRollCommitmentsCount() == 3
+                    && h.state(1, t).getRollCommitmentsCount() == 3, 5_000), "the roll's commitments never committed: " + h.engine(0).debugState(t));
+            h.makePuppet(2);
+            TableState s = h.state(0, t);
+            Envelope lie = Wire.reveal(h.identity(2), t, s.getRollNo(), Wire.nonce(0x5a));
+            long start = h.nowMs();
+            h.inject(0, lie); // only node 0 sees it: its Statuses carry the proof to node 1
+            assertTrue(h.runUntil(() -> h.state(1, t).getPlayers(2).getEvicted()
+                    != EvictionCause.EVICTION_CAUSE_UNSPECIFIED, 5_000), "the liar was never evicted: "
+                    + h.engine(0).debugState(t) + "\n" + h.engine(1).debugState(t));
+            long took = h.nowMs() - start;
+            assertTrue(took < 2_000, "evicted " + took + " ms after the lie (dice timeout 20 s)");
+            PlayerState liar = h.state(1, t).getPlayers(2);
+            assertEquals(EvictionCause.EVICTION_LIAR, liar.getEvicted());
+            assertTrue(liar.getEvictedBond() > 0, "its reveal is missing: it forfeits its bond");
+            assertEquals(0, liar.getEvictedPaid(), "its field bet rode on the roll it spoiled");
+            assertTrue(h.runUntil(() -> h.state(0, t).getRollNo() == s.getRollNo() + 1
+                    && h.state(1, t).getRollNo() == s.getRollNo() + 1, 5_000), "the restarted roll never completed");
+            TableState end = NodeEngineTest.sameStateEverywhere(h, t, 0, 1);
+            assertEquals(total, end.getTotal());
+            for (int i = 0; i < 2; i++) {
+                LedgerReplay.Report report = audit(h, i, t);
+                assertTrue(report.ok(), "node " + i + ": " + report.problems());
+            }
+        }
+    }
+
+    @Test
+    void aProofNamesOnlyWhatItsPlayerSignedAndContradicts() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            TableModel state = h.engine(0).tablesForTest().get(t).model();
+            EnvelopeVerifier verifier = new EnvelopeVerifier();
+            ByteString a = Wire.hash(Wire.tx(t, 1, t.bytes()).build().toByteString());
+            ByteString b = Wire.hash(Wire.tx(t, 1, ByteString.copyFrom(new byte[32])).build().toByteString());
+            Envelope va = Wire.vote(h.identity(1), t, 1, 0, a);
+            Envelope vb = Wire.vote(h.identity(1), t, 1, 3, b);
+            assertNull(LiarProofs.problem(state, proof(h, 1, va, vb), verifier::verify), "two votes, two txs, one slot");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, va, Wire.vote(h.identity(1), t, 1, 2, a)),
+                    verifier::verify), "two votes for one tx");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, va, Wire.vote(h.identity(1), t, 2, 0, b)),
+                    verifier::verify), "votes at two slots");
+            assertNotNull(LiarProofs.problem(state, proof(h, 2, va, vb), verifier::verify), "names another player");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, va, Wire.vote(h.identity(2), t, 1, 0, b)),
+                    verifier::verify), "one vote is another's");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, va, Wire.forged(vb)), verifier::verify), "forged");
+            Envelope pa = Wire.proposal(h.identity(1), t, 1, 1, a);
+            assertNull(LiarProofs.problem(state, proof(h, 1, pa, Wire.proposal(h.identity(1), t, 1, 1, b)),
+                    verifier::verify), "two proposals for one view");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, pa, Wire.proposal(h.identity(1), t, 1, 2, b)),
+                    verifier::verify), "proposals in two views");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, va, pa), verifier::verify), "a vote and a proposal");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, Wire.reveal(h.identity(1), t, 1, Wire.nonce(1))),
+                    verifier::verify), "a reveal while no roll awaits reveals");
+        }
+    }
+
+    private static boolean carriesReveals(Body prepare) {
+        try {
+            return io.dicemesh.protocol.Tx.parseFrom(prepare.getPrepare().getTx()).getDiceRevealsCount() > 0;
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return false;
+        }
+    }
+
+    private static LiarProof proof(EngineHarness h, int player, Envelope... envelopes) {
+        return LiarProofs.of(h.id(player), List.of(envelopes));
+    }
+
+    private static Certificate certificateAt(EngineHarness h, int node, TableId t, long seq) {
+        byte[] raw = h.store(node).get(io.dicemesh.node.ledger.Column.TXLOG,
+                io.dicemesh.node.ledger.LedgerLayout.logKey(t.bytes(), seq));
+        try {
+            return io.dicemesh.protocol.LogEntry.parseFrom(raw).getCertificate();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The table's state before {@code seq}, from its genesis and the certified txs below it. */
+    private static TableModel stateBefore(EngineHarness h, int node, TableId t, long seq) {
+        try {
+            io.dicemesh.protocol.GenesisRecord record = io.dicemesh.protocol.GenesisRecord.parseFrom(h.store(node).get(
+                    io.dicemesh.node.ledger.Column.TABLES, io.dicemesh.node.ledger.LedgerLayout.tableKey(
+                            io.dicemesh.node.ledger.LedgerLayout.GENESIS, t.bytes())));
+            ByteString genesis = Body.parseFrom(record.getInvite().getBody()).getTableInvite().getGenesis();
+            TableModel model = TableModel.fromGenesis(t, io.dicemesh.protocol.Genesis.parseFrom(genesis));
+            TxValidator validator = new TxValidator(new EnvelopeVerifier()::verify);
+            for (long s = 1; s < seq; s++) {
+                TxCheck check = validator.check(model, certificateAt(h, node, t, s).getTx());
+                TxApplier.apply(model, ((TxCheck.Valid) check).tx());
+            }
+            return model;
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
