@@ -101,7 +101,7 @@ final class DiceDesk {
             t.evidence.record(out, EvidenceKind.EVIDENCE_BAD_DICE, v.sender(), t.slot.seq, t.slot.view(),
                     t.state.rollNo(), List.of(t.state.rollCommitments().get(index), v.envelope()),
                     "reveal does not open its commitment");
-            t.prove(LiarProofs.of(v.sender(), List.of(v.envelope())));
+            t.prove(LiarProofs.of(v.sender(), List.of(t.state.rollCommitments().get(index), v.envelope())));
             return;
         }
         t.dice.reveals.putIfAbsent(v.sender(), v.envelope());

@@ -5,6 +5,7 @@ import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.Verified;
 import io.dicemesh.crypto.VerifyResult;
 import io.dicemesh.protocol.Body;
+import io.dicemesh.protocol.DiceCommitment;
 import io.dicemesh.protocol.DiceReveal;
 import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.LiarProof;
@@ -18,11 +19,12 @@ import java.util.function.Function;
  * prefix, checkable by anyone from the envelopes and the state before the slot, so a round may go without a proven
  * liar whatever the quorum rule says, and an auditor re-checks it. Only lies an honest player can never sign count:
  * two Votes at one seq for different txs (a vote is a lock, which never moves), two Proposals for one (seq, view, X)
- * with different txs, or a DiceReveal of the roll in progress that does not match the commitment it committed.
+ * with different txs, or a DiceCommitment and a DiceReveal for one roll and attempt where the reveal does not open
+ * the commitment (an honest player derives both from one nonce). None depends on the table's state but for the
+ * player being active, so a proof stays valid while its player sits at the table, whatever committed since.
  */
 final class LiarProofs {
-    /** Envelopes one proof may hold, and the bytes of a whole proof: a Status carries these. */
-    static final int ENVELOPES_MAX = 2;
+    /** The bytes of a whole proof: a Status carries these. */
     static final int PROOF_BYTES_MAX = 2 * io.dicemesh.protocol.WireLimits.SMALL_MESSAGE_BYTES_MAX + 64;
     /** Bytes of proofs one Status carries at most (within WireLimits.STATUS_BYTES_MAX with all else at its largest). */
     static final int IN_STATUS_BYTES_MAX = 3 * 1024;
@@ -32,9 +34,8 @@ final class LiarProofs {
 
     /** What does not hold in {@code proof} against {@code state}, or null when it proves its player, active there, lied. */
     static String problem(TableModel state, LiarProof proof, Function<Envelope, VerifyResult> verifier) {
-        if (proof.getSerializedSize() > PROOF_BYTES_MAX || proof.getEnvelopesCount() == 0
-                || proof.getEnvelopesCount() > ENVELOPES_MAX) {
-            return "a proof holds one or two envelopes of a few hundred bytes";
+        if (proof.getSerializedSize() > PROOF_BYTES_MAX || proof.getEnvelopesCount() != 2) {
+            return "a proof holds two envelopes of a few hundred bytes";
         }
         if (!NodeId.isWellFormed(proof.getPlayer()) || !state.isActive(NodeId.of(proof.getPlayer()))) {
             return "a proof names an active player";
@@ -47,16 +48,18 @@ final class LiarProofs {
             }
             signed[i] = v;
         }
-        if (signed.length == 1) {
-            return signed[0].kind() == Body.KindCase.DICE_REVEAL ? badReveal(state, player,
-                    signed[0].body().getDiceReveal()) : "a proof of one envelope is a reveal";
+        if (signed.length != 2) {
+            return "a proof holds two envelopes";
         }
         Verified a = signed[0];
         Verified b = signed[1];
-        if (a.kind() != b.kind()) {
-            return "a proof's two envelopes are of one kind";
-        }
         ByteString table = state.id().bytes();
+        if (a.kind() == Body.KindCase.DICE_COMMITMENT && b.kind() == Body.KindCase.DICE_REVEAL) {
+            return badReveal(table, player, a.body().getDiceCommitment(), b.body().getDiceReveal());
+        }
+        if (a.kind() != b.kind()) {
+            return "a proof's two envelopes are of one kind, or a commitment and a reveal";
+        }
         return switch (a.kind()) {
             case VOTE -> twoVotes(table, a.body().getVote(), b.body().getVote());
             case PROPOSAL -> twoProposals(table, a.body().getProposal(), b.body().getProposal());
@@ -79,13 +82,14 @@ final class LiarProofs {
         return a.getTxHash().equals(b.getTxHash()) ? "two proposals of one tx contradict nothing" : null;
     }
 
-    private static String badReveal(TableModel state, NodeId player, DiceReveal r) {
-        if (!state.awaitingReveals() || !r.getTableId().equals(state.id().bytes()) || r.getRollNo() != state.rollNo()
-                || r.getAttempt() != state.diceAttempt()) {
-            return "a reveal proves a lie only while its roll and attempt await reveals";
+    private static String badReveal(ByteString table, NodeId player, DiceCommitment c, DiceReveal r) {
+        if (!c.getTableId().equals(table) || !r.getTableId().equals(table) || c.getRollNo() != r.getRollNo()
+                || c.getAttempt() != r.getAttempt()) {
+            return "a commitment and a reveal of a proof are for this table and one roll and attempt";
         }
-        int index = state.active().indexOf(player);
-        return TxValidator.matchesCommitment(state, index, player, r) ? "the reveal matches its commitment" : null;
+        byte[] opened = io.dicemesh.crypto.Dice.commitment(table.toByteArray(), r.getRollNo(), player.bytes(),
+                r.getNonce().toByteArray());
+        return ByteString.copyFrom(opened).equals(c.getCommitment()) ? "the reveal opens its commitment" : null;
     }
 
     /** The players of {@code proofs} each proves lied, in the order given; the rest are ignored. */

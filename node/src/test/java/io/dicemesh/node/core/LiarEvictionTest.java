@@ -159,8 +159,15 @@ class LiarEvictionTest {
             assertNotNull(LiarProofs.problem(state, proof(h, 1, pa, Wire.proposal(h.identity(1), t, 1, 2, b)),
                     verifier::verify), "proposals in two views");
             assertNotNull(LiarProofs.problem(state, proof(h, 1, va, pa), verifier::verify), "a vote and a proposal");
-            assertNotNull(LiarProofs.problem(state, proof(h, 1, Wire.reveal(h.identity(1), t, 1, Wire.nonce(1))),
-                    verifier::verify), "a reveal while no roll awaits reveals");
+            Envelope commitment = Wire.commitment(h.identity(1), t, 1, Wire.nonce(1), 0);
+            assertNull(LiarProofs.problem(state, proof(h, 1, commitment, Wire.reveal(h.identity(1), t, 1,
+                    Wire.nonce(2))), verifier::verify), "a reveal that does not open its commitment");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, commitment, Wire.reveal(h.identity(1), t, 1,
+                    Wire.nonce(1))), verifier::verify), "a reveal that opens its commitment");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, commitment, Wire.reveal(h.identity(1), t, 2,
+                    Wire.nonce(2))), verifier::verify), "a reveal of another roll");
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, Wire.reveal(h.identity(1), t, 1, Wire.nonce(2))),
+                    verifier::verify), "a reveal alone");
         }
     }
 

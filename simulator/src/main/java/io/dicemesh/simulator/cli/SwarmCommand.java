@@ -132,6 +132,8 @@ final class SwarmCommand implements Callable<Integer> {
         out.printf("  %-44s %6s %6s %9s%n", "fault mix", "seeds", "failed", "slots");
         byShape.forEach((shape, row) -> out.printf("  %-44s %6d %6d %9d%n", shape, row[0], row[1], row[2]));
         out.printf("  %-44s %6d %6d %9d%n", "total", results.size(), failures.size(), slots);
+        Map<String, Long> frozen = frozenByCause(results);
+        out.println("  frozen tables     " + (frozen.isEmpty() ? "none" : frozen));
         if (failures.isEmpty()) {
             out.println("  result: every seed held every invariant and converged");
         } else {
@@ -141,6 +143,17 @@ final class SwarmCommand implements Callable<Integer> {
                 out.println("      replay: " + f.replay());
             }
         }
+    }
+
+    /** How many tables stayed frozen across the swarm, per documented cause. */
+    private static Map<String, Long> frozenByCause(List<Swarm.SeedResult> results) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Swarm.SeedResult r : results) {
+            for (String cause : r.frozen()) {
+                out.merge(cause.replaceFirst("^frozen: ", ""), 1L, Long::sum);
+            }
+        }
+        return out;
     }
 
     private static String toJson(List<Swarm.SeedResult> results, List<Swarm.SeedResult> failures, long slots,
@@ -154,6 +167,7 @@ final class SwarmCommand implements Callable<Integer> {
         m.put("wall_seconds", Math.round(wall * 10) / 10.0);
         m.put("seeds_per_minute", Math.round(results.size() / Math.max(wall, 1e-9) * 600) / 10.0);
         m.put("signatures", plan.fastSignatures() ? "simulated" : "ed25519");
+        m.put("frozen_tables", frozenByCause(results));
         List<Map<String, Object>> f = new ArrayList<>();
         for (Swarm.SeedResult r : failures) {
             Map<String, Object> e = new LinkedHashMap<>();

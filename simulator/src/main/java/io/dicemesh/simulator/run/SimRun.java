@@ -274,10 +274,13 @@ public final class SimRun {
             }
             List<String> named = namedLiars(sim, table, honest, e.getValue(), liars);
             String frozen = frozenByDepartures(sim, table, honest, e.getValue(), departed);
-            if (diff == null && !named.isEmpty()) {
-                stalled.add(table.shortHex() + " (evidence against " + String.join(", ", named) + ")");
+            if (diff == null && conflictingLocks(sim, table, honest)) {
+                stalled.add(table.shortHex() + " (" + FROZEN_CONFLICTING_LOCKS + ")");
             } else if (diff == null && frozen != null) {
-                stalled.add(table.shortHex() + " (frozen: " + frozen + ")");
+                stalled.add(table.shortHex() + " (" + FROZEN_TOO_FEW + ": " + frozen + ")");
+            } else if (diff == null && !named.isEmpty()) {
+                stalled.add(table.shortHex() + " (" + FROZEN_UNPROVEN_LIAR + ": evidence against "
+                        + String.join(", ", named) + ")");
             } else {
                 debugDump(sim, table, e.getValue());
                 violations.add("liveness: table " + table.shortHex() + " did not "
@@ -286,6 +289,32 @@ public final class SimRun {
             }
         }
         return stalled;
+    }
+
+    /** The documented causes a table may stay frozen for (PROTOCOL.md, Departures), as the report names them. */
+    public static final String FROZEN_CONFLICTING_LOCKS = "frozen: conflicting honest locks after an equivocation";
+    public static final String FROZEN_TOO_FEW = "frozen: too few players remain";
+    public static final String FROZEN_UNPROVEN_LIAR = "frozen: a liar it cannot prove";
+
+    /** The cause a stalled-table line of the report names. */
+    public static String frozenCause(String stalledLine) {
+        for (String cause : List.of(FROZEN_CONFLICTING_LOCKS, FROZEN_TOO_FEW, FROZEN_UNPROVEN_LIAR)) {
+            if (stalledLine.contains(cause)) {
+                return cause;
+            }
+        }
+        return "other";
+    }
+
+    /** Two honest players locked on different txs at their open slot: no round can ever carry both. */
+    private static boolean conflictingLocks(Simulation sim, TableId table, List<Integer> honest) {
+        Set<com.google.protobuf.ByteString> locks = new HashSet<>();
+        for (int h : honest) {
+            if (sim.node(h).isUp()) {
+                sim.node(h).engine().lockedTxHash(table).ifPresent(locks::add);
+            }
+        }
+        return locks.size() > 1;
     }
 
     /**

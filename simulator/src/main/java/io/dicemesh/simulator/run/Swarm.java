@@ -17,8 +17,9 @@ import java.util.function.BiConsumer;
  */
 public final class Swarm {
     /** One seed's result, small enough to keep for thousands of seeds. */
+    /** {@code frozen}: the documented cause of each table that stayed frozen (see SimRun.frozenCause). */
     public record SeedResult(long seed, boolean ok, List<String> violations, long slots, String replay,
-            String traceHash, RunConfig config) {
+            String traceHash, RunConfig config, List<String> frozen) {
     }
 
     private final SwarmPlan plan;
@@ -80,11 +81,12 @@ public final class Swarm {
         try {
             RunReport report = new SimRun(config, bugs, new Trace(null), SimRun.Progress.NONE).run();
             return new SeedResult(seed, report.ok(), report.violations(), report.slotsCommitted(),
-                    config.replayCommand(), report.traceHash(), config);
+                    config.replayCommand(), report.traceHash(), config,
+                    report.stalledTables().stream().map(SimRun::frozenCause).toList());
         } catch (RuntimeException e) {
             StackTraceElement[] at = e.getStackTrace();
             return new SeedResult(seed, false, List.of("crashed: " + e + (at.length > 0 ? " at " + at[0] : "")), 0,
-                    config.replayCommand(), "", config);
+                    config.replayCommand(), "", config, List.of());
         }
     }
 }
