@@ -68,7 +68,8 @@ final class LiarProofs {
     }
 
     private static String twoVotes(ByteString table, Vote a, Vote b) {
-        if (!a.getTableId().equals(table) || !b.getTableId().equals(table) || a.getSeq() != b.getSeq()) {
+        if (!a.getTableId().equals(table) || !b.getTableId().equals(table) || a.getSeq() != b.getSeq()
+                || a.getTxHash().size() != 32 || b.getTxHash().size() != 32) {
             return "two votes of a proof are for this table and one slot";
         }
         return a.getTxHash().equals(b.getTxHash()) ? "two votes for one tx contradict nothing" : null;
@@ -76,7 +77,8 @@ final class LiarProofs {
 
     private static String twoProposals(ByteString table, Proposal a, Proposal b) {
         if (!a.getTableId().equals(table) || !b.getTableId().equals(table) || a.getSeq() != b.getSeq()
-                || a.getView() != b.getView() || !a.getExcludedList().equals(b.getExcludedList())) {
+                || a.getView() != b.getView() || !a.getExcludedList().equals(b.getExcludedList())
+                || a.getTxHash().size() != 32 || b.getTxHash().size() != 32) {
             return "two proposals of a proof are for this table and one slot, view and excluded set";
         }
         return a.getTxHash().equals(b.getTxHash()) ? "two proposals of one tx contradict nothing" : null;

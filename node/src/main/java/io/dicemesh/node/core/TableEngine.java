@@ -135,6 +135,9 @@ final class TableEngine {
      */
     void restoreEvidence(Evidence e) {
         t.evidence.restore(e);
+        if (e.getProofCount() == 2 && NodeId.isWellFormed(e.getCulprit())) {
+            t.prove(LiarProofs.of(NodeId.of(e.getCulprit()), e.getProofList())); // kept only if it proves a lie
+        }
         if (EvidenceLog.haltsTheTable(e.getKind()) && e.getSeq() == t.state.seq() + 1) {
             t.haltedBecause = e.getDetail() + " (seq " + e.getSeq() + ")";
         }
