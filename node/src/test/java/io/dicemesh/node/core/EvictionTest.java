@@ -20,11 +20,16 @@ class EvictionTest {
     static final TableRules RULES = Wire.rules(100, 1000).toBuilder().setAbsentTimeoutMs(3000).build();
 
     private static TableId table(EngineHarness h, int n) {
+        return table(h, n, RULES);
+    }
+
+    /** A table of nodes 0..n-1 with stacks of 1000 and these rules. */
+    static TableId table(EngineHarness h, int n, TableRules rules) {
         List<Integer> players = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
             players.add(i);
         }
-        return h.createTable(players, 1000, 100_000, RULES);
+        return h.createTable(players, 1000, 100_000, rules);
     }
 
     private static String describe(EngineHarness h, TableId t, int... nodes) {
@@ -35,7 +40,7 @@ class EvictionTest {
         return s.toString();
     }
 
-    private static void bet(EngineHarness h, int node, TableId t, BetKind kind, long amount) {
+    static void bet(EngineHarness h, int node, TableId t, BetKind kind, long amount) {
         long id = h.command(node, new ClientRequest.PlaceBet(t, kind, amount, 0, 0));
         assertTrue(h.runUntil(() -> h.reply(node, id) != null, 5_000), "bet not answered");
         assertTrue(assertInstanceOf(ClientResult.IntentDone.class, h.reply(node, id)).outcome().accepted());

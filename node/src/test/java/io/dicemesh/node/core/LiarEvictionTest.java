@@ -2,7 +2,6 @@ package io.dicemesh.node.core;
 
 import static io.dicemesh.node.core.NodeEngineTest.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,17 +32,11 @@ class LiarEvictionTest {
     static final TableRules RULES = Wire.rules(100, 20_000).toBuilder().setAbsentTimeoutMs(60_000).build();
 
     private static TableId table(EngineHarness h, int n) {
-        List<Integer> players = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            players.add(i);
-        }
-        return h.createTable(players, 1000, 100_000, RULES);
+        return EvictionTest.table(h, n, RULES);
     }
 
     private static void bet(EngineHarness h, int node, TableId t, BetKind kind, long amount) {
-        long id = h.command(node, new ClientRequest.PlaceBet(t, kind, amount, 0, 0));
-        assertTrue(h.runUntil(() -> h.reply(node, id) != null, 5_000), "bet not answered");
-        assertTrue(assertInstanceOf(ClientResult.IntentDone.class, h.reply(node, id)).outcome().accepted());
+        EvictionTest.bet(h, node, t, kind, amount);
     }
 
     private static LedgerReplay.Report audit(EngineHarness h, int node, TableId t) {
