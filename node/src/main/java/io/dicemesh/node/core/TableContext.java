@@ -48,6 +48,17 @@ final class TableContext {
      * without them whatever the quorum rule says. At most one proof per player, for active players only.
      */
     private final java.util.Map<NodeId, io.dicemesh.protocol.LiarProof> liars = new java.util.LinkedHashMap<>();
+    /** Hashes of proofs that proved nothing, so a resent junk proof costs no signature check (bounded, LRU). */
+    static final int FAILED_PROOFS_MAX = 256;
+    /** Bytes one remembered failed proof takes at most (its hash, the map entry), for the budget. */
+    static final long FAILED_PROOF_ENTRY_BYTES = 128;
+    private final java.util.Map<com.google.protobuf.ByteString, Boolean> failedProofs =
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<com.google.protobuf.ByteString, Boolean> e) {
+                    return size() > FAILED_PROOFS_MAX;
+                }
+            };
 
     TableContext(EngineContext node, TableModel state) {
         this.node = node;
@@ -96,8 +107,14 @@ final class TableContext {
      * it is new. Proofs are self-certifying, so where one came from does not matter.
      */
     boolean prove(io.dicemesh.protocol.LiarProof proof) {
-        if (!NodeId.isWellFormed(proof.getPlayer()) || liars().contains(NodeId.of(proof.getPlayer()))
-                || LiarProofs.problem(state, proof, node::verify) != null) {
+        if (!NodeId.isWellFormed(proof.getPlayer()) || liars().contains(NodeId.of(proof.getPlayer()))) {
+            return false;
+        }
+        // a proof that failed fails again (it depends on nothing but its player sitting here): check it once
+        com.google.protobuf.ByteString key = com.google.protobuf.ByteString.copyFrom(
+                io.dicemesh.crypto.Sha256.hash(proof.toByteArray()));
+        if (failedProofs.containsKey(key) || LiarProofs.problem(state, proof, node::verify) != null) {
+            failedProofs.put(key, Boolean.TRUE);
             return false;
         }
         liars.put(NodeId.of(proof.getPlayer()), proof);
@@ -139,7 +156,7 @@ final class TableContext {
 
     /** Bytes of the proofs held: one per active player at most, each within LiarProofs.PROOF_BYTES_MAX. */
     long liarProofBytes() {
-        long bytes = 0;
+        long bytes = failedProofs.size() * FAILED_PROOF_ENTRY_BYTES;
         for (io.dicemesh.protocol.LiarProof p : liars.values()) {
             bytes += p.getSerializedSize();
         }

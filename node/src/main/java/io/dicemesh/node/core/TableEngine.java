@@ -521,7 +521,7 @@ final class TableEngine {
         return Slot.heldBytesMax(players) + players * IntentPool.BYTES_PER_PLAYER_MAX + dice + Deferred.BYTES_MAX
                 + CatchUp.RECENT_BYTES_MAX + io.dicemesh.protocol.WireLimits.FRAME_BYTES_MAX
                 + EvidenceLog.RECENT_BYTES_MAX + EvidenceLog.SEEN_MAX * EvidenceLog.SEEN_ENTRY_BYTES
-                + (long) players * LiarProofs.PROOF_BYTES_MAX;
+                + (long) players * LiarProofs.PROOF_BYTES_MAX + TableContext.FAILED_PROOFS_MAX * TableContext.FAILED_PROOF_ENTRY_BYTES;
     }
 
     /** Messages kept for later slots or dice rounds (tests). */
