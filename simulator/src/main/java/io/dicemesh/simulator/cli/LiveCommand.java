@@ -33,6 +33,15 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--chaos", description = "Now and then kill -9 a random node and restart it from its data dir.")
     boolean chaos;
 
+    @Option(names = "--depart", description = "A third of the way through, kill -9 a random node for good: its "
+            + "tables evict it after the absent timeout and play on; at the end it starts again and must show its "
+            + "eviction and pass its audits. Needs --players 3 or more.")
+    boolean depart;
+
+    @Option(names = "--absent-timeout-ms", description = "Tables' absent timeout (default: the genesis default; "
+            + LiveRun.Config.DEPART_ABSENT_TIMEOUT_MS + " with --depart).", defaultValue = "0")
+    long absentTimeoutMs;
+
     @Option(names = "--concurrency", description = "Requests each player's bots keep in flight "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "4")
     int concurrency;
@@ -49,7 +58,7 @@ final class LiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LiveRun.Config config = new LiveRun.Config(nodes, tables, Math.min(players, nodes), durationMs, chaos, seed,
-                concurrency);
+                concurrency, depart, absentTimeoutMs);
         String problem = config.problem();
         if (problem != null) {
             throw new SimMain.UsageError(problem);
@@ -71,6 +80,14 @@ final class LiveCommand implements Callable<Integer> {
             m.put("commit_latency_p99_ms", Math.round(r.p99Ms() * 10) / 10.0);
             m.put("restart_api_up_ms", r.restarts().stream().map(LiveRun.Restart::apiUpMs).toList());
             m.put("restart_ready_ms", r.restarts().stream().map(LiveRun.Restart::readyMs).toList());
+            if (r.departure() != null) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("node", r.departure().node());
+                d.put("evicted_after_ms", r.departure().evictedAfterMs());
+                d.put("played_on_after_ms", r.departure().playedOnAfterMs());
+                d.put("shows_evicted", r.departure().showsEvicted());
+                m.put("departure", d);
+            }
             m.put("audits", r.audits());
             m.put("errors", r.errors());
             m.put("problems", r.problems());
@@ -87,6 +104,12 @@ final class LiveCommand implements Callable<Integer> {
                 out.printf("  restarts         %d, API up after %s ms, ready again after %s ms%n",
                         r.restarts().size(), r.restarts().stream().map(LiveRun.Restart::apiUpMs).toList(),
                         r.restarts().stream().map(LiveRun.Restart::readyMs).toList());
+            }
+            if (r.departure() != null) {
+                out.printf("  departure        node%d killed for good; evicted after %s ms, tables played on after %s"
+                        + " ms (per table), shows its eviction on coming back: %s%n", r.departure().node(),
+                        r.departure().evictedAfterMs().values(), r.departure().playedOnAfterMs().values(),
+                        r.departure().showsEvicted().values());
             }
             out.printf("  client errors    %d (requests to a node that was down count here)%n", r.errors());
             out.printf("  audits           %d table copies, %s%n", r.audits(),

@@ -33,7 +33,10 @@ public final class LiveRun {
 
     /** What to run. */
     public record Config(int nodes, int tables, int players, long durationMs, boolean chaos, long seed,
-            int concurrency) {
+            int concurrency, boolean depart, long absentTimeoutMs) {
+        /** The absent timeout tables get with --depart, unless given. */
+        public static final long DEPART_ABSENT_TIMEOUT_MS = 3_000;
+
         public String problem() {
             if (nodes < 1 || nodes > 16) {
                 return "--nodes must be 1..16 on one machine";
@@ -53,6 +56,15 @@ public final class LiveRun {
             if (chaos && nodes < 2) {
                 return "--chaos needs at least 2 nodes";
             }
+            if (depart && chaos) {
+                return "--depart and --chaos do not mix: a node chaos restarts could be evicted as departed";
+            }
+            if (depart && players < 3) {
+                return "--depart needs --players 3 or more (a table of two cannot evict a departed player)";
+            }
+            if (absentTimeoutMs != 0 && (absentTimeoutMs < 1_000 || absentTimeoutMs > 3_600_000)) {
+                return "--absent-timeout-ms must be 1000..3600000";
+            }
             return null;
         }
     }
@@ -60,7 +72,7 @@ public final class LiveRun {
     /** What happened. */
     public record Report(Config config, double seconds, long slots, long betsAccepted, long betsRejected,
             long rolls, long errors, double betsPerSecond, double p50Ms, double p99Ms, List<Restart> restarts,
-            int audits, List<String> problems) {
+            int audits, List<String> problems, Departure departure) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -71,6 +83,15 @@ public final class LiveRun {
      * open) and when it was ready again (peers connected, every table it sits at active and not stalled).
      */
     public record Restart(long apiUpMs, long readyMs) {
+    }
+
+    /**
+     * The node --depart killed for good: for each of its tables, how long after the kill the others had evicted it
+     * and then committed a slot of their own again (-1: never within the run); and whether, started again at the
+     * end, it showed itself evicted there.
+     */
+    public record Departure(int node, Map<String, Long> evictedAfterMs, Map<String, Long> playedOnAfterMs,
+            Map<String, Boolean> showsEvicted) {
     }
 
     private final Config config;
@@ -88,6 +109,9 @@ public final class LiveRun {
     private final List<Restart> restartTimes = new ArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
     private LocalMesh mesh;
+    private volatile Departure departure;
+    /** The node --depart killed: its bots stop, and converge leaves it down until the end's comeback. */
+    private volatile int departed = -1;
 
     public LiveRun(Config config, PrintWriter out, boolean progress) {
         this.config = config;
@@ -110,7 +134,8 @@ public final class LiveRun {
             say("playing " + tables.size() + " tables for " + config.durationMs() / 1000 + " s"
                     + (config.chaos() ? " with chaos (kill -9 and restart)" : ""));
             List<Thread> threads = startBots(mesh, tables);
-            Thread chaos = config.chaos() ? startChaos(mesh, tables) : null;
+            Thread chaos = config.chaos() ? startChaos(mesh, tables) : config.depart() ? startDeparture(mesh, tables)
+                    : null;
             long playStart = System.nanoTime();
             long end = playStart + config.durationMs() * 1_000_000;
             while (System.nanoTime() < end) {
@@ -129,7 +154,13 @@ public final class LiveRun {
                 out.println();
             }
             say("bots stopped; waiting for every table to settle on every node");
+            if (departed >= 0) {
+                comeBack(mesh, tables, problems);
+            }
             converge(mesh, tables, problems);
+            if (departed >= 0) {
+                checkShowsEvicted(tables, problems);
+            }
             int audits = audit(mesh, tables, problems);
             long slots = slots(mesh, tables);
             synchronized (allLatency) {
@@ -137,7 +168,7 @@ public final class LiveRun {
                 return new Report(config, (System.nanoTime() - start) / 1e9, slots, accepted.get(), rejected.get(),
                         rolls.get(), errors.get(), accepted.get() / Math.max(playSeconds, 1e-9),
                         allLatency.getValueAtPercentile(50) / 1e6, allLatency.getValueAtPercentile(99) / 1e6,
-                        List.copyOf(restartTimes), audits, problems);
+                        List.copyOf(restartTimes), audits, problems, departure);
             }
         }
     }
@@ -149,6 +180,14 @@ public final class LiveRun {
 
     private Map<String, List<Integer>> createTables(LocalMesh mesh) throws InterruptedException, IOException {
         Map<String, List<Integer>> tables = new LinkedHashMap<>();
+        JsonObject rules = null;
+        long absentMs = config.absentTimeoutMs() > 0 ? config.absentTimeoutMs()
+                : config.depart() ? Config.DEPART_ABSENT_TIMEOUT_MS : 0;
+        if (absentMs > 0) {
+            rules = new JsonObject();
+            rules.addProperty("absent_timeout_ms", absentMs);
+        }
+        JsonObject tableRules = rules;
         for (int t = 0; t < config.tables(); t++) {
             List<Integer> players = new ArrayList<>();
             for (int i = 0; i < config.players(); i++) {
@@ -158,7 +197,8 @@ public final class LiveRun {
             for (int p : players) {
                 ids.add(mesh.node(p).id().hex());
             }
-            JsonObject created = retry(() -> clients.get(players.get(0)).createTable(ids, STACK, BANK, null), 30_000);
+            JsonObject created = retry(() -> clients.get(players.get(0)).createTable(ids, STACK, BANK, tableRules),
+                    30_000);
             tables.put(created.get("table").getAsString(), List.copyOf(players));
         }
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -203,7 +243,7 @@ public final class LiveRun {
 
     /** One bot: bets of every kind, now and then a roll; one request at a time. */
     private void bot(int node, String table, SplittableRandom r) {
-        while (!stop.get()) {
+        while (!stop.get() && departed != node) {
             ApiClient api = clients.get(node);
             try {
                 if (r.nextInt(6) == 0) {
@@ -302,6 +342,132 @@ public final class LiveRun {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * --depart: a third of the way through, kill -9 one random node for good and time, at each of its tables, how
+     * long the others take to evict it and to commit again.
+     */
+    private Thread startDeparture(LocalMesh mesh, Map<String, List<Integer>> tables) {
+        Thread t = new Thread(() -> {
+            SplittableRandom r = random.split();
+            sleep(config.durationMs() / 3);
+            if (stop.get()) {
+                return;
+            }
+            int victim = r.nextInt(config.nodes());
+            Map<String, List<Integer>> its = new LinkedHashMap<>();
+            tables.forEach((id, players) -> {
+                if (players.contains(victim)) {
+                    its.put(id, players);
+                }
+            });
+            Map<String, Long> seqAtKill = new LinkedHashMap<>();
+            its.forEach((id, players) -> seqAtKill.put(id, seq(stayer(players, victim), id)));
+            departed = victim;
+            try {
+                mesh.kill(mesh.node(victim));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long killedAt = System.nanoTime();
+            say("depart: kill -9 node" + victim + " for good (it sits at " + its.size() + " of the tables)");
+            Map<String, Long> evictedAfter = new LinkedHashMap<>();
+            Map<String, Long> playedOnAfter = new LinkedHashMap<>();
+            long timeoutMs = config.absentTimeoutMs() > 0 ? config.absentTimeoutMs() : Config.DEPART_ABSENT_TIMEOUT_MS;
+            long deadline = killedAt + Math.max(60_000, 10 * timeoutMs) * 1_000_000;
+            while (System.nanoTime() < deadline && playedOnAfter.size() < its.size()) {
+                for (Map.Entry<String, List<Integer>> e : its.entrySet()) {
+                    String id = e.getKey();
+                    int stayer = stayer(e.getValue(), victim);
+                    long since = (System.nanoTime() - killedAt) / 1_000_000;
+                    if (!evictedAfter.containsKey(id) && names(stayer, id, mesh.node(victim).id().hex())) {
+                        evictedAfter.put(id, since);
+                        seqAtKill.put(id, seq(stayer, id)); // from here, a new slot is play without it
+                        say("depart: table " + id.substring(0, 8) + " evicted node" + victim + " " + since
+                                + " ms after the kill");
+                    }
+                    if (evictedAfter.containsKey(id) && !playedOnAfter.containsKey(id)
+                            && seq(stayer, id) > seqAtKill.get(id)) {
+                        playedOnAfter.put(id, since);
+                        say("depart: table " + id.substring(0, 8) + " plays on " + since + " ms after the kill");
+                    }
+                }
+                sleep(50);
+            }
+            Map<String, Boolean> shows = new LinkedHashMap<>();
+            its.keySet().forEach(id -> shows.put(id, false));
+            its.keySet().forEach(id -> {
+                evictedAfter.putIfAbsent(id, -1L);
+                playedOnAfter.putIfAbsent(id, -1L);
+            });
+            departure = new Departure(victim, evictedAfter, playedOnAfter, shows);
+        }, "depart");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static int stayer(List<Integer> players, int victim) {
+        return players.stream().filter(p -> p != victim).findFirst().orElseThrow();
+    }
+
+    /** Whether the node's view of the table lists {@code player} among its evicted players. */
+    private boolean names(int node, String table, String player) {
+        try {
+            JsonElement evicted = clients.get(node).table(table).get("evicted");
+            if (evicted == null) {
+                return false;
+            }
+            for (JsonElement e : evicted.getAsJsonArray()) {
+                if (player.equals(e.getAsJsonObject().get("player").getAsString())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (ApiException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The departed node starts again from its data dir, as a player back from a long absence. */
+    private void comeBack(LocalMesh mesh, Map<String, List<Integer>> tables, List<String> problems)
+            throws IOException, InterruptedException {
+        LocalMesh.Node n = mesh.node(departed);
+        say("depart: starting node" + departed + " again");
+        mesh.start(n);
+        mesh.awaitApi(n);
+        clients.put(departed, client(n));
+        Departure d = departure;
+        if (d == null) {
+            problems.add("depart: node" + departed + " was killed but its tables were never timed");
+            return;
+        }
+        d.evictedAfterMs().forEach((table, ms) -> {
+            if (ms < 0) {
+                problems.add("depart: table " + table.substring(0, 8) + " never evicted node" + departed);
+            } else if (d.playedOnAfterMs().get(table) < 0) {
+                problems.add("depart: table " + table.substring(0, 8) + " evicted node" + departed
+                        + " but never committed again");
+            }
+        });
+    }
+
+    /** Once caught up, the departed node shows itself evicted at each of its tables. */
+    private void checkShowsEvicted(Map<String, List<Integer>> tables, List<String> problems) {
+        Departure d = departure;
+        if (d == null) {
+            return;
+        }
+        for (String table : d.showsEvicted().keySet()) {
+            boolean shows = "evicted".equals(status(departed, table));
+            d.showsEvicted().put(table, shows);
+            if (!shows) {
+                problems.add("depart: node" + departed + " came back but table " + table.substring(0, 8)
+                        + " shows status " + status(departed, table) + ", not evicted");
+            }
+        }
     }
 
     /** Until the node reports ready and holds every table it sits at. */

@@ -16,7 +16,7 @@ class LiveRunTest {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aLiveMeshWithKilledAndRestartedNodesEndsWithEveryAuditPassing() throws Exception {
         StringWriter text = new StringWriter();
-        LiveRun.Config config = new LiveRun.Config(3, 1, 3, 16_000, true, 5, 2);
+        LiveRun.Config config = new LiveRun.Config(3, 1, 3, 16_000, true, 5, 2, false, 0);
         LiveRun.Report r = new LiveRun(config, new PrintWriter(text, true), false).run();
         System.out.println(text);
         assertTrue(r.ok(), r.problems() + "\n" + text);
@@ -27,5 +27,23 @@ class LiveRunTest {
         }
         assertTrue(r.betsAccepted() > 0 && r.rolls() > 0, text.toString());
         assertTrue(r.slots() > 0);
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aNodeKilledForGoodIsEvictedTheOthersPlayOnAndWhenItComesBackItShowsItsEviction() throws Exception {
+        StringWriter text = new StringWriter();
+        LiveRun.Config config = new LiveRun.Config(3, 1, 3, 15_000, false, 7, 2, true, 2_000);
+        LiveRun.Report r = new LiveRun(config, new PrintWriter(text, true), false).run();
+        System.out.println(text);
+        assertTrue(r.ok(), r.problems() + "\n" + text);
+        LiveRun.Departure d = r.departure();
+        assertTrue(d != null, text.toString());
+        long evicted = d.evictedAfterMs().values().iterator().next();
+        long playedOn = d.playedOnAfterMs().values().iterator().next();
+        // silence counts from the last message heard, up to a heartbeat (a third of the timeout) before the kill
+        assertTrue(evicted > 2_000 / 2 && playedOn >= evicted, d.toString());
+        assertTrue(d.showsEvicted().values().iterator().next(), d.toString());
+        assertEquals(3, r.audits());
     }
 }
