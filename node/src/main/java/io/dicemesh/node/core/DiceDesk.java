@@ -36,6 +36,11 @@ final class DiceDesk {
                     + " has one player left: a roll needs two (a lone player would choose the dice)"));
             return;
         }
+        if (t.own.leaving()) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.INVALID_REQUEST, "this node is leaving "
+                    + "table " + t.state.id() + ": it asks for no roll"));
+            return;
+        }
         t.own.addRollWaiter(t.state.rollNo(), requestId);
         if (!t.state.awaitingReveals() && !t.dice.myCommitmentSent) {
             sendMyCommitment(nowMs, out);
@@ -44,6 +49,9 @@ final class DiceDesk {
 
     /** Commits to this node's nonce for the current roll (after signing any queued intents, which go first). */
     void sendMyCommitment(long nowMs, Out out) {
+        if (t.own.leaving()) {
+            return; // its Leave goes first, in a tx of its own: the roll then goes on without this node
+        }
         intents.flushOwn(nowMs, out);
         byte[] nonce = DiceNonces.derive(t.node.identity, t.state.id().toByteArray(), t.state.rollNo(),
                 t.state.diceAttempt());

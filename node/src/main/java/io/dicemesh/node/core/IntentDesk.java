@@ -39,6 +39,53 @@ final class IntentDesk {
         }
     }
 
+    /**
+     * {@code table leave}: at once between rolls; during a roll (its commitments sent or its reveals awaited) it is
+     * held and takes effect once the roll commits, and meanwhile this node joins no new roll.
+     */
+    void requestLeave(long requestId, long nowMs, Out out) {
+        if (!t.isSeated()) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.NOT_SEATED,
+                    "this node is not seated at table " + t.state.id()));
+            return;
+        }
+        if (rollUnderWay()) {
+            if (t.own.heldLeaves.size() >= OwnIntents.HELD_LEAVES_MAX) {
+                out.reply(requestId, new ClientResult.Failed(ClientResult.Code.BUSY, t.own.heldLeaves.size()
+                        + " leave requests already wait for the roll at table " + t.state.id()));
+                return;
+            }
+            t.own.heldLeaves.add(requestId);
+            return;
+        }
+        t.own.leaveInFlight = true;
+        queueIntent(requestId, leaveIntent(), nowMs, out);
+    }
+
+    /** Once no roll is under way, the held leave requests go out (the first applies; any later one is refused). */
+    void releaseHeldLeaves(long nowMs, Out out) {
+        if (t.own.queue.isEmpty() && t.own.pending.isEmpty()) {
+            t.own.leaveInFlight = false; // applied (this node left) or refused: nothing of it is in flight
+        }
+        if (t.own.heldLeaves.isEmpty() || rollUnderWay() || !t.isSeated()) {
+            return;
+        }
+        List<Long> held = new java.util.ArrayList<>(t.own.heldLeaves);
+        t.own.heldLeaves.clear();
+        t.own.leaveInFlight = true;
+        for (long id : held) {
+            queueIntent(id, leaveIntent(), nowMs, out);
+        }
+    }
+
+    private boolean rollUnderWay() {
+        return t.state.awaitingReveals() || t.dice.myCommitmentSent;
+    }
+
+    private static Intent leaveIntent() {
+        return Intent.newBuilder().setLeave(io.dicemesh.protocol.Leave.getDefaultInstance()).build();
+    }
+
     /** Signs the queued intents as one batch, makes it durable, then gossips it to every player. */
     void flushOwn(long nowMs, Out out) {
         t.own.flush.disarm();
@@ -128,6 +175,11 @@ final class IntentDesk {
             out.reply(q.requestId(), left);
         }
         t.own.queue.clear();
+        for (long id : t.own.heldLeaves) {
+            out.reply(id, left);
+        }
+        t.own.heldLeaves.clear();
+        t.own.leaveInFlight = false;
         t.own.flush.disarm();
         WriteBatch.Builder forget = WriteBatch.builder();
         for (long b : t.own.pending.keySet()) {

@@ -26,6 +26,17 @@ final class OwnIntents {
     final Map<Long, Long> waiters = new HashMap<>();
     /** Client requests waiting for a roll, by roll number. */
     final TreeMap<Long, List<Long>> rollWaiters = new TreeMap<>();
+    /** Leave requests held until the roll under way commits (DESIGN 5b: leave during a roll), oldest first. */
+    final List<Long> heldLeaves = new ArrayList<>();
+    /** Leave requests held at most; a further one is answered busy. */
+    static final int HELD_LEAVES_MAX = 16;
+    /** A Leave of this node's is signed and not yet applied: it joins no roll meanwhile. */
+    boolean leaveInFlight;
+
+    /** This node is on its way out: it asks for no roll and joins none, so its Leave never meets one. */
+    boolean leaving() {
+        return !heldLeaves.isEmpty() || (leaveInFlight && (!queue.isEmpty() || !pending.isEmpty()));
+    }
 
     static long intentId(long batchNo, int index) {
         return batchNo * io.dicemesh.protocol.WireLimits.INTENTS_PER_BATCH_MAX + index;

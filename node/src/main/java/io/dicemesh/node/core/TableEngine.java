@@ -313,8 +313,7 @@ final class TableEngine {
             intents.queueIntent(requestId, Intent.newBuilder().setTransfer(io.dicemesh.protocol.Transfer.newBuilder()
                     .setTo(tr.to().byteString()).setAmount(tr.amount())).build(), nowMs, out);
         } else if (request instanceof ClientRequest.Leave) {
-            intents.queueIntent(requestId, Intent.newBuilder().setLeave(io.dicemesh.protocol.Leave.getDefaultInstance())
-                    .build(), nowMs, out);
+            intents.requestLeave(requestId, nowMs, out);
         } else if (request instanceof ClientRequest.Roll) {
             diceDesk.requestRoll(requestId, nowMs, out);
         } else if (request instanceof ClientRequest.ShowTable) {
@@ -326,6 +325,9 @@ final class TableEngine {
     }
 
     private void afterInput(long nowMs, Out out) {
+        if (t.haltedBecause == null) {
+            intents.releaseHeldLeaves(nowMs, out);
+        }
         trackWork(nowMs);
         if (t.haltedBecause == null) {
             proposer.maybePropose(nowMs, out);
