@@ -26,7 +26,7 @@ public final class Invariants {
     public Invariants(EnvelopeVerifier verifier, Violations out) {
         this.out = out;
         this.all = List.of(agreement, new LocksNeverMove(), conservation, new HashChain(),
-                new OwnerConsent(verifier), new Atomicity(agreement));
+                new OwnerConsent(verifier), new Atomicity(agreement), new FairSettlement());
     }
 
     /** A node that lies: its commits are not held to agreement (its locks and chain still are checked). */
