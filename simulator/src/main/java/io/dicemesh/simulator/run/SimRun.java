@@ -110,6 +110,7 @@ public final class SimRun {
             schedule.disarm();
             List<String> stalled = livenessPhase(sim, tables, liars, schedule.departed().keySet());
             comeBack(sim, tables, liars, schedule.departed().keySet());
+            checkNoFalseEvictions(sim, tables, liars);
             sim.checkBudgets();
             long audited = auditLedgers(sim, scheme);
             for (Violation v : sim.checkers().violations()) {
@@ -289,6 +290,38 @@ public final class SimRun {
             }
         }
         return stalled;
+    }
+
+    /**
+     * On a network that only drops, duplicates, reorders and delays (far below the absent timeout), with nobody
+     * crashing, cut off or departing, every honest player answers in time: none may be evicted (DESIGN 5b).
+     */
+    private void checkNoFalseEvictions(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars) {
+        if (config.crashes() > 0 || config.partitions() > 0 || config.departures() > 0
+                || config.delayMaxMs() * 4 >= ABSENT_TIMEOUT_MS) {
+            return;
+        }
+        for (Map.Entry<TableId, List<Integer>> e : tables.entrySet()) {
+            for (int p : e.getValue()) {
+                SimNode n = sim.node(p);
+                if (!n.isUp() || liars.contains(n.id())) {
+                    continue;
+                }
+                TableState s = n.engine().tableState(e.getKey()).orElse(null);
+                if (s == null) {
+                    continue;
+                }
+                for (PlayerState ps : s.getPlayersList()) {
+                    boolean honest = liars.stream().noneMatch(l -> l.matches(ps.getPlayer()));
+                    if (honest && ps.getEvicted() != io.dicemesh.protocol.EvictionCause.EVICTION_CAUSE_UNSPECIFIED) {
+                        violations.add("false eviction: table " + e.getKey().shortHex() + " evicted honest player "
+                                + NodeId.of(ps.getPlayer()) + " (" + ps.getEvicted() + " at seq " + ps.getEvictedSeq()
+                                + ") on a network without crashes, partitions or departures, seen by node" + p);
+                    }
+                }
+                break; // one honest view per table: they agree (checked elsewhere)
+            }
+        }
     }
 
     /** The documented causes a table may stay frozen for (PROTOCOL.md, Departures), as the report names them. */
