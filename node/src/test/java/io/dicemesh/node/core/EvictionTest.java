@@ -98,4 +98,52 @@ class EvictionTest {
                     + " (absent timeout 3000 ms, view timeout 100 ms)");
         }
     }
+
+    /**
+     * DESIGN 5b's example: a don't pass with the point on is worth more than its stake (4/3 of it on 4 or 10, 6/5 on
+     * 5 or 9, 12/11 on 6 or 8, from P(7 before the point) = 6 / (6 + ways)), and one that may come down is settled at
+     * max(face, fair value), so the evicted player gets the fair value here, rounded down once.
+     */
+    @Test
+    void aDontPassWithThePointOnIsSettledAtItsFairValueAboveItsStake() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            long stake = 30;
+            int point = 0;
+            for (int tries = 0; tries < 200 && point == 0; tries++) {
+                TableState s = h.state(0, t);
+                boolean hasDontPass = s.getFeltList().stream().anyMatch(b -> b.getSeat() == 2
+                        && b.getType() == io.dicemesh.protocol.BetType.DONT_PASS);
+                if (s.getPoint() != 0 && hasDontPass) {
+                    point = s.getPoint();
+                    break;
+                }
+                if (s.getPoint() == 0 && !hasDontPass) {
+                    bet(h, 2, t, BetKind.DONT_PASS, stake);
+                }
+                long roll = h.command(0, new ClientRequest.Roll(t));
+                assertTrue(h.runUntil(() -> h.reply(0, roll) != null, 10_000), "roll not answered");
+            }
+            assertTrue(point != 0, "no point was ever set with node 2's don't pass on");
+            long total = h.state(0, t).getTotal();
+            h.crash(2);
+            long stuck = h.command(0, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0));
+            assertTrue(h.runUntil(() -> h.reply(0, stuck) != null && h.state(0, t).getPlayers(2).getEvicted()
+                    != EvictionCause.EVICTION_CAUSE_UNSPECIFIED, 30_000), "node 2 was never evicted:"
+                    + describe(h, t, 0, 1));
+            PlayerState gone = h.state(0, t).getPlayers(2);
+            int ways = switch (point) {
+                case 4, 10 -> 3;
+                case 5, 9 -> 4;
+                default -> 5;
+            };
+            // the stake back plus even money when a 7 comes before the point: 2 * stake * 6 / (6 + ways)
+            long fair = 2 * stake * 6 / (6 + ways);
+            assertTrue(fair > stake);
+            assertEquals(EvictionCause.EVICTION_ABSENCE, gone.getEvicted());
+            assertEquals(fair, gone.getEvictedPaid(), "don't pass on " + point);
+            assertEquals(total, h.state(0, t).getTotal());
+            System.out.println("[eviction] a don't pass of " + stake + " on " + point + " settled at " + fair);
+        }
+    }
 }
