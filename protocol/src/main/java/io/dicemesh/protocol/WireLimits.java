@@ -6,7 +6,7 @@ package io.dicemesh.protocol;
  */
 public final class WireLimits {
     /** The protocol version this build speaks; an envelope with any other version is rejected. */
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
 
     /** Largest frame (one serialized Envelope, without its 4-byte length prefix): 1 MiB. */
     public static final int FRAME_BYTES_MAX = 1 << 20;
