@@ -517,6 +517,12 @@ public final class NodeEngine {
         return t == null ? Optional.empty() : Optional.ofNullable(t.lockedTxHash());
     }
 
+    /** The tx of this node's lock at the table's open slot, if any (for checks and diagnosis). */
+    public Optional<ByteString> lockedTx(TableId id) {
+        TableEngine t = tables.get(id);
+        return t == null ? Optional.empty() : Optional.ofNullable(t.lockedTx());
+    }
+
     public int currentView(TableId id) {
         TableEngine t = tables.get(id);
         return t == null ? 0 : t.currentView();

@@ -480,6 +480,10 @@ final class TableEngine {
         return t.slot.lock() == null ? null : t.slot.lock().txHash();
     }
 
+    ByteString lockedTx() {
+        return t.slot.lock() == null ? null : t.slot.lock().tx();
+    }
+
     /** Why this node halted the table (a certificate for a tx it refuses), or null. */
     String haltedBecause() {
         return t.haltedBecause;

@@ -275,13 +275,15 @@ public final class SimRun {
             }
             List<String> named = namedLiars(sim, table, honest, e.getValue(), liars);
             String frozen = frozenByDepartures(sim, table, honest, e.getValue(), departed);
-            if (diff == null && conflictingLocks(sim, table, honest)) {
+            if (diff == null && conflictingLocks(sim, table, e.getValue())) {
                 stalled.add(table.shortHex() + " (" + FROZEN_CONFLICTING_LOCKS + ")");
+            } else if (diff == null && lockedOnAnOutgrownEviction(sim, table, e.getValue())) {
+                stalled.add(table.shortHex() + " (" + FROZEN_OUTGROWN_EVICTION + ")");
             } else if (diff == null && frozen != null) {
                 stalled.add(table.shortHex() + " (" + FROZEN_TOO_FEW + ": " + frozen + ")");
-            } else if (diff == null && !named.isEmpty()) {
+            } else if (diff == null && !named.isEmpty() && honestLackAQuorum(sim, table, honest)) {
                 stalled.add(table.shortHex() + " (" + FROZEN_UNPROVEN_LIAR + ": evidence against "
-                        + String.join(", ", named) + ")");
+                        + String.join(", ", named) + ", whom the honest players cannot go on without)");
             } else {
                 debugDump(sim, table, e.getValue());
                 violations.add("liveness: table " + table.shortHex() + " did not "
@@ -328,10 +330,13 @@ public final class SimRun {
     public static final String FROZEN_CONFLICTING_LOCKS = "frozen: conflicting honest locks after an equivocation";
     public static final String FROZEN_TOO_FEW = "frozen: too few players remain";
     public static final String FROZEN_UNPROVEN_LIAR = "frozen: a liar it cannot prove";
+    public static final String FROZEN_OUTGROWN_EVICTION =
+            "frozen: a lock on an Evict tx for fewer players than are now gone (double fault)";
 
     /** The cause a stalled-table line of the report names. */
     public static String frozenCause(String stalledLine) {
-        for (String cause : List.of(FROZEN_CONFLICTING_LOCKS, FROZEN_TOO_FEW, FROZEN_UNPROVEN_LIAR)) {
+        for (String cause : List.of(FROZEN_CONFLICTING_LOCKS, FROZEN_TOO_FEW, FROZEN_UNPROVEN_LIAR,
+                FROZEN_OUTGROWN_EVICTION)) {
             if (stalledLine.contains(cause)) {
                 return cause;
             }
@@ -339,10 +344,50 @@ public final class SimRun {
         return "other";
     }
 
-    /** Two honest players locked on different txs at their open slot: no round can ever carry both. */
-    private static boolean conflictingLocks(Simulation sim, TableId table, List<Integer> honest) {
+    /**
+     * The honest players still seated are too few to evict anyone by themselves (h < 2 or 2h - n <= f): a liar who
+     * keeps talking but does not vote, or is needed for the quorum, is not silent and not provable, and the table
+     * must wait for it (PROTOCOL.md, "Where the table cannot go on").
+     */
+    private static boolean honestLackAQuorum(Simulation sim, TableId table, List<Integer> honest) {
+        TableState s = stateAtFirstUp(sim, table, honest);
+        if (s == null) {
+            return true;
+        }
+        long active = s.getPlayersList().stream().filter(p -> !p.getLeft()).count();
+        long up = honest.stream().filter(h -> sim.node(h).isUp()).count();
+        return up < 2 || 2 * up - active <= s.getRules().getLiarsTolerated();
+    }
+
+    /**
+     * A player holds a lock on an Evict tx at its open slot while the table is stuck: the tx counts only in a round
+     * without exactly the players it evicts, and when another player went too (it must vote in that round, and
+     * cannot) the stuck slot can carry it in no round at all. A double fault (PROTOCOL.md).
+     */
+    private static boolean lockedOnAnOutgrownEviction(Simulation sim, TableId table, List<Integer> players) {
+        for (int p : players) {
+            if (!sim.node(p).isUp()) {
+                continue;
+            }
+            java.util.Optional<com.google.protobuf.ByteString> tx = sim.node(p).engine().lockedTx(table);
+            try {
+                if (tx.isPresent() && io.dicemesh.protocol.Tx.parseFrom(tx.get()).hasEvict()) {
+                    return true;
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Two players locked on different txs at their open slot (every node runs the honest engine; liars only rewrite
+     * what they send, so their locks bind them too): no round can ever carry both.
+     */
+    private static boolean conflictingLocks(Simulation sim, TableId table, List<Integer> players) {
         Set<com.google.protobuf.ByteString> locks = new HashSet<>();
-        for (int h : honest) {
+        for (int h : players) {
             if (sim.node(h).isUp()) {
                 sim.node(h).engine().lockedTxHash(table).ifPresent(locks::add);
             }
