@@ -141,6 +141,11 @@ final class Committer {
         } else if (!activeBefore.equals(t.state.active())) {
             t.dice.keepOnly(t.state.active()); // someone left or was evicted between rolls: the round goes on
         }
+        if (!t.state.mayRoll() && t.dice.wanted()) {
+            // one player left: no roll ever (DESIGN 5b); a roll asked for is over, and its askers are told
+            t.dice = new DiceRound(t.state.rollNo());
+            intents.failRollWaiters("table " + t.state.id() + " has one player left: a roll needs two", out);
+        }
         t.slot = t.newSlot();
         if (restarted && t.isSeated()) {
             diceDesk.sendMyCommitment(nowMs, out); // the roll this node had joined starts again, with fresh nonces

@@ -58,28 +58,41 @@ final class IntentDesk {
             t.own.heldLeaves.add(requestId);
             return;
         }
-        t.own.leaveInFlight = true;
         queueIntent(requestId, leaveIntent(), nowMs, out);
     }
 
     /** Once no roll is under way, the held leave requests go out (the first applies; any later one is refused). */
     void releaseHeldLeaves(long nowMs, Out out) {
-        if (t.own.queue.isEmpty() && t.own.pending.isEmpty()) {
-            t.own.leaveInFlight = false; // applied (this node left) or refused: nothing of it is in flight
-        }
         if (t.own.heldLeaves.isEmpty() || rollUnderWay() || !t.isSeated()) {
             return;
         }
         List<Long> held = new java.util.ArrayList<>(t.own.heldLeaves);
         t.own.heldLeaves.clear();
-        t.own.leaveInFlight = true;
         for (long id : held) {
             queueIntent(id, leaveIntent(), nowMs, out);
         }
     }
 
     private boolean rollUnderWay() {
-        return t.state.awaitingReveals() || t.dice.myCommitmentSent;
+        return t.state.mayRoll() && (t.state.awaitingReveals() || t.dice.myCommitmentSent);
+    }
+
+    /** Answers every request waiting for a roll that will not happen. */
+    void failRollWaiters(String why, Out out) {
+        for (List<Long> ids : t.own.rollWaiters.values()) {
+            for (long id : ids) {
+                out.reply(id, new ClientResult.Failed(ClientResult.Code.INVALID_REQUEST, why));
+            }
+        }
+        t.own.rollWaiters.clear();
+    }
+
+    /** The table halted: the leave requests held for a roll are answered, as every other command is. */
+    void failHeldLeaves(String why, Out out) {
+        for (long id : t.own.heldLeaves) {
+            out.reply(id, new ClientResult.Failed(ClientResult.Code.CLOSED, why));
+        }
+        t.own.heldLeaves.clear();
     }
 
     private static Intent leaveIntent() {
@@ -179,7 +192,6 @@ final class IntentDesk {
             out.reply(id, left);
         }
         t.own.heldLeaves.clear();
-        t.own.leaveInFlight = false;
         t.own.flush.disarm();
         WriteBatch.Builder forget = WriteBatch.builder();
         for (long b : t.own.pending.keySet()) {

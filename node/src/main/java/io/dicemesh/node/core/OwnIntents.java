@@ -30,12 +30,32 @@ final class OwnIntents {
     final List<Long> heldLeaves = new ArrayList<>();
     /** Leave requests held at most; a further one is answered busy. */
     static final int HELD_LEAVES_MAX = 16;
-    /** A Leave of this node's is signed and not yet applied: it joins no roll meanwhile. */
-    boolean leaveInFlight;
-
-    /** This node is on its way out: it asks for no roll and joins none, so its Leave never meets one. */
+    /**
+     * This node is on its way out (a Leave held, queued, or signed and not yet applied, also across a restart: the
+     * signed batches are in the ledger): it asks for no roll and joins none, so its Leave never meets one.
+     */
     boolean leaving() {
-        return !heldLeaves.isEmpty() || (leaveInFlight && (!queue.isEmpty() || !pending.isEmpty()));
+        if (!heldLeaves.isEmpty()) {
+            return true;
+        }
+        for (Queued q : queue) {
+            if (q.intentWithoutId().hasLeave()) {
+                return true;
+            }
+        }
+        for (Envelope b : pending.values()) {
+            try {
+                for (io.dicemesh.protocol.Intent i : io.dicemesh.protocol.Body.parseFrom(b.getBody()).getIntentBatch()
+                        .getIntentsList()) {
+                    if (i.hasLeave()) {
+                        return true;
+                    }
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException("an own batch does not parse", e);
+            }
+        }
+        return false;
     }
 
     static long intentId(long batchNo, int index) {

@@ -327,6 +327,8 @@ final class TableEngine {
     private void afterInput(long nowMs, Out out) {
         if (t.haltedBecause == null) {
             intents.releaseHeldLeaves(nowMs, out);
+        } else if (!t.own.heldLeaves.isEmpty()) {
+            intents.failHeldLeaves("table " + t.state.id() + " is halted: " + t.haltedBecause, out);
         }
         trackWork(nowMs);
         if (t.haltedBecause == null) {
@@ -432,7 +434,8 @@ final class TableEngine {
         if (t.state.awaitingReveals()) {
             return t.dice.revealsInOrder(active) != null; // intents wait until the roll is done
         }
-        return !t.own.pending.isEmpty() || t.pool.hasEligible(t.state) || t.dice.commitmentsInOrder(active) != null;
+        return !t.own.pending.isEmpty() || t.pool.hasEligible(t.state)
+                || (t.state.mayRoll() && t.dice.commitmentsInOrder(active) != null);
     }
 
     private long nextWakeMs() {
