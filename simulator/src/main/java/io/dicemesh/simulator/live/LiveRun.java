@@ -65,6 +65,11 @@ public final class LiveRun {
             if (absentTimeoutMs != 0 && (absentTimeoutMs < 1_000 || absentTimeoutMs > 3_600_000)) {
                 return "--absent-timeout-ms must be 1000..3600000";
             }
+            long absent = absentTimeoutMs > 0 ? absentTimeoutMs : DEPART_ABSENT_TIMEOUT_MS;
+            if (depart && durationMs * 2 / 3 < absent + 5_000) {
+                return "--depart kills a node a third of the way through: --duration must leave the absent timeout "
+                        + "plus 5 s after that (at least " + ((absent + 5_000) * 3 / 2 + 999) / 1000 + "s here)";
+            }
             return null;
         }
     }
@@ -355,15 +360,20 @@ public final class LiveRun {
             if (stop.get()) {
                 return;
             }
-            int victim = r.nextInt(config.nodes());
+            List<Integer> seated = new ArrayList<>();
+            tables.values().forEach(ps -> ps.forEach(p -> {
+                if (!seated.contains(p)) {
+                    seated.add(p);
+                }
+            }));
+            int victim = seated.get(r.nextInt(seated.size())); // a node that sits at some table
             Map<String, List<Integer>> its = new LinkedHashMap<>();
             tables.forEach((id, players) -> {
                 if (players.contains(victim)) {
                     its.put(id, players);
                 }
             });
-            Map<String, Long> seqAtKill = new LinkedHashMap<>();
-            its.forEach((id, players) -> seqAtKill.put(id, seq(stayer(players, victim), id)));
+            Map<String, Long> seqAtEviction = new LinkedHashMap<>();
             departed = victim;
             try {
                 mesh.kill(mesh.node(victim));
@@ -377,32 +387,33 @@ public final class LiveRun {
             Map<String, Long> playedOnAfter = new LinkedHashMap<>();
             long timeoutMs = config.absentTimeoutMs() > 0 ? config.absentTimeoutMs() : Config.DEPART_ABSENT_TIMEOUT_MS;
             long deadline = killedAt + Math.max(60_000, 10 * timeoutMs) * 1_000_000;
-            while (System.nanoTime() < deadline && playedOnAfter.size() < its.size()) {
+            Map<String, Boolean> shows = new LinkedHashMap<>();
+            its.keySet().forEach(id -> shows.put(id, false));
+            departure = new Departure(victim, evictedAfter, playedOnAfter, shows); // filled in as it goes
+            while (System.nanoTime() < deadline && playedOnAfter.size() < its.size() && !stop.get()) {
                 for (Map.Entry<String, List<Integer>> e : its.entrySet()) {
                     String id = e.getKey();
                     int stayer = stayer(e.getValue(), victim);
                     long since = (System.nanoTime() - killedAt) / 1_000_000;
-                    if (!evictedAfter.containsKey(id) && names(stayer, id, mesh.node(victim).id().hex())) {
+                    long evictedAt = evictedSeq(stayer, id, mesh.node(victim).id().hex());
+                    if (!evictedAfter.containsKey(id) && evictedAt > 0) {
                         evictedAfter.put(id, since);
-                        seqAtKill.put(id, seq(stayer, id)); // from here, a new slot is play without it
+                        seqAtEviction.put(id, evictedAt); // a slot after the Evict tx's is play without it
                         say("depart: table " + id.substring(0, 8) + " evicted node" + victim + " " + since
                                 + " ms after the kill");
                     }
                     if (evictedAfter.containsKey(id) && !playedOnAfter.containsKey(id)
-                            && seq(stayer, id) > seqAtKill.get(id)) {
+                            && seq(stayer, id) > seqAtEviction.get(id)) {
                         playedOnAfter.put(id, since);
                         say("depart: table " + id.substring(0, 8) + " plays on " + since + " ms after the kill");
                     }
                 }
                 sleep(50);
             }
-            Map<String, Boolean> shows = new LinkedHashMap<>();
-            its.keySet().forEach(id -> shows.put(id, false));
             its.keySet().forEach(id -> {
                 evictedAfter.putIfAbsent(id, -1L);
                 playedOnAfter.putIfAbsent(id, -1L);
             });
-            departure = new Departure(victim, evictedAfter, playedOnAfter, shows);
         }, "depart");
         t.setDaemon(true);
         t.start();
@@ -413,21 +424,21 @@ public final class LiveRun {
         return players.stream().filter(p -> p != victim).findFirst().orElseThrow();
     }
 
-    /** Whether the node's view of the table lists {@code player} among its evicted players. */
-    private boolean names(int node, String table, String player) {
+    /** The seq of the Evict tx the node's view of the table lists {@code player} under, or 0 if none. */
+    private long evictedSeq(int node, String table, String player) {
         try {
             JsonElement evicted = clients.get(node).table(table).get("evicted");
             if (evicted == null) {
-                return false;
+                return 0;
             }
             for (JsonElement e : evicted.getAsJsonArray()) {
                 if (player.equals(e.getAsJsonObject().get("player").getAsString())) {
-                    return true;
+                    return e.getAsJsonObject().get("seq").getAsLong();
                 }
             }
-            return false;
+            return 0;
         } catch (ApiException | RuntimeException e) {
-            return false;
+            return 0;
         }
     }
 
@@ -443,6 +454,13 @@ public final class LiveRun {
         if (d == null) {
             problems.add("depart: node" + departed + " was killed but its tables were never timed");
             return;
+        }
+        d.showsEvicted().keySet().forEach(table -> {
+            d.evictedAfterMs().putIfAbsent(table, -1L);
+            d.playedOnAfterMs().putIfAbsent(table, -1L);
+        });
+        if (d.showsEvicted().isEmpty()) {
+            problems.add("depart: node" + departed + " sits at no table: nothing was tested");
         }
         d.evictedAfterMs().forEach((table, ms) -> {
             if (ms < 0) {

@@ -10,6 +10,7 @@ import io.dicemesh.node.core.InjectedBug;
 import io.dicemesh.node.core.LedgerReplay;
 import io.dicemesh.node.core.TableId;
 import io.dicemesh.protocol.Evidence;
+import io.dicemesh.protocol.EvidenceKind;
 import io.dicemesh.protocol.PlayerState;
 import io.dicemesh.protocol.TableState;
 import io.dicemesh.simulator.sim.Byzantine;
@@ -281,9 +282,11 @@ public final class SimRun {
                 stalled.add(table.shortHex() + " (" + FROZEN_OUTGROWN_EVICTION + ")");
             } else if (diff == null && frozen != null) {
                 stalled.add(table.shortHex() + " (" + FROZEN_TOO_FEW + ": " + frozen + ")");
-            } else if (diff == null && !named.isEmpty() && honestLackAQuorum(sim, table, honest)) {
-                stalled.add(table.shortHex() + " (" + FROZEN_UNPROVEN_LIAR + ": evidence against "
-                        + String.join(", ", named) + ", whom the honest players cannot go on without)");
+            } else if (diff == null && honestLackAQuorum(sim, table, honest)
+                    && (!named.isEmpty() || liarSeated(sim, table, e.getValue(), liars))) {
+                stalled.add(table.shortHex() + " (" + FROZEN_UNPROVEN_LIAR + ": "
+                        + (named.isEmpty() ? "a liar seated" : "evidence against " + String.join(", ", named))
+                        + ", whom the honest players cannot go on without)");
             } else {
                 debugDump(sim, table, e.getValue());
                 violations.add("liveness: table " + table.shortHex() + " did not "
@@ -327,7 +330,7 @@ public final class SimRun {
     }
 
     /** The documented causes a table may stay frozen for (PROTOCOL.md, Departures), as the report names them. */
-    public static final String FROZEN_CONFLICTING_LOCKS = "frozen: conflicting honest locks after an equivocation";
+    public static final String FROZEN_CONFLICTING_LOCKS = "frozen: conflicting honest locks after a proven lie";
     public static final String FROZEN_TOO_FEW = "frozen: too few players remain";
     public static final String FROZEN_UNPROVEN_LIAR = "frozen: a liar it cannot prove";
     public static final String FROZEN_OUTGROWN_EVICTION =
@@ -342,6 +345,27 @@ public final class SimRun {
             }
         }
         return "other";
+    }
+
+    /** A lying or hostile player still sits at the table (not left, not evicted). */
+    private static boolean liarSeated(Simulation sim, TableId table, List<Integer> players, Set<NodeId> liars) {
+        for (int p : players) {
+            SimNode n = sim.node(p);
+            if (!liars.contains(n.id())) {
+                continue;
+            }
+            for (int h : players) {
+                if (sim.node(h).isUp() && !liars.contains(sim.node(h).id())) {
+                    TableState s = sim.node(h).engine().tableState(table).orElse(null);
+                    if (s != null && s.getPlayersList().stream()
+                            .anyMatch(ps -> n.id().matches(ps.getPlayer()) && !ps.getLeft())) {
+                        return true;
+                    }
+                    break;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -386,6 +410,13 @@ public final class SimRun {
      * what they send, so their locks bind them too): no round can ever carry both.
      */
     private static boolean conflictingLocks(Simulation sim, TableId table, List<Integer> players) {
+        // a liar's doing (two proposals for one view, or a Status showing a lock the others then follow while an
+        // honest lock stays below it): without evidence of a lie, conflicting locks would be a bug
+        boolean lied = players.stream().anyMatch(p -> sim.node(p).isUp() && !sim.node(p).engine().evidence(table)
+                .stream().filter(e -> e.getKind() != EvidenceKind.EVIDENCE_WITHHELD_DICE).toList().isEmpty());
+        if (!lied) {
+            return false;
+        }
         Set<com.google.protobuf.ByteString> locks = new HashSet<>();
         for (int h : players) {
             if (sim.node(h).isUp()) {
