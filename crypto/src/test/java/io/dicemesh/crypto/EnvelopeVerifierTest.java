@@ -90,7 +90,10 @@ class EnvelopeVerifierTest {
     @Test
     void aWrongProtocolVersionIsRejected() {
         Envelope env = Signatures.seal(alice, ping(1));
-        assertEquals(RejectReason.WRONG_VERSION, rejected(verifier.verify(env.toBuilder().setProtocolVersion(2).build())));
+        assertEquals(RejectReason.WRONG_VERSION, rejected(verifier.verify(env.toBuilder()
+                .setProtocolVersion(io.dicemesh.protocol.WireLimits.PROTOCOL_VERSION + 1).build())));
+        assertEquals(RejectReason.WRONG_VERSION, rejected(verifier.verify(env.toBuilder()
+                .setProtocolVersion(io.dicemesh.protocol.WireLimits.PROTOCOL_VERSION - 1).build())));
         assertEquals(RejectReason.WRONG_VERSION, rejected(verifier.verify(env.toBuilder().setProtocolVersion(0).build())));
     }
 
