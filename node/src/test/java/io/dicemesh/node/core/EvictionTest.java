@@ -146,4 +146,48 @@ class EvictionTest {
             System.out.println("[eviction] a don't pass of " + stake + " on " + point + " settled at " + fair);
         }
     }
+
+    /**
+     * DESIGN 5b: Statuses carry the reveals their sender holds, so a reveal that reached one stayer only finishes
+     * the roll (no restart, no forfeit) when its player is then gone.
+     */
+    @Test
+    void aRevealThatReachedOnlyOneStayerFinishesTheRollAfterItsPlayerIsGone() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            bet(h, 2, t, BetKind.FIELD, 10);
+            long total = h.state(0, t).getTotal();
+            // node 2's reveal reaches node 0 only, and never inside a Prepare or a catch-up reply
+            h.dropIf(m -> m.from() == 2 && ((m.kind() == io.dicemesh.protocol.Body.KindCase.DICE_REVEAL && m.to() == 1)
+                    || (m.kind() == io.dicemesh.protocol.Body.KindCase.PREPARE
+                            && carriesReveals(m.body().getPrepare().getTx()))
+                    || (m.kind() == io.dicemesh.protocol.Body.KindCase.CERTIFICATE_REPLY
+                            && m.body().getCertificateReply().hasPrepare())));
+            long rollNo = h.state(0, t).getRollNo();
+            long roll = h.command(0, new ClientRequest.Roll(t));
+            assertTrue(h.runUntil(() -> h.engine(0).debugState(t).contains("reveals=3")
+                    || h.state(0, t).getRollNo() > rollNo, 5_000), "node 0 never held node 2's reveal:" + describe(h, t, 0, 1, 2));
+            h.crash(2);
+            assertTrue(h.runUntil(() -> h.reply(0, roll) != null, 30_000), "the roll never completed:"
+                    + describe(h, t, 0, 1));
+            assertInstanceOf(ClientResult.Rolled.class, h.reply(0, roll));
+            TableState s = NodeEngineTest.sameStateEverywhere(h, t, 0, 1);
+            assertEquals(rollNo + 1, s.getRollNo());
+            assertEquals(0, s.getDiceAttempt(), "the roll finished with the reveals held, not a restart");
+            PlayerState gone = s.getPlayers(2);
+            if (gone.getEvicted() != EvictionCause.EVICTION_CAUSE_UNSPECIFIED) {
+                assertEquals(EvictionCause.EVICTION_ABSENCE, gone.getEvicted(), "its reveal was held: no withholding");
+                assertEquals(0, gone.getEvictedBond());
+            }
+            assertEquals(total, s.getTotal());
+        }
+    }
+
+    private static boolean carriesReveals(com.google.protobuf.ByteString tx) {
+        try {
+            return io.dicemesh.protocol.Tx.parseFrom(tx).getDiceRevealsCount() > 0;
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return false;
+        }
+    }
 }
