@@ -230,12 +230,8 @@ final class TableContext {
             return gone;
         }
         java.util.List<NodeId> proven = new java.util.ArrayList<>();
-        long bytes = 0;
-        for (NodeId p : gone) { // as many as a Status can carry the proofs of; the rest go in a later eviction
-            io.dicemesh.protocol.LiarProof proof = liars.get(p);
-            if (proof != null && (bytes += proof.getSerializedSize()) <= LiarProofs.IN_STATUS_BYTES_MAX) {
-                proven.add(p);
-            }
+        for (io.dicemesh.protocol.LiarProof proof : proofsFor(gone)) { // as many as a Status carries; the rest later
+            proven.add(NodeId.of(proof.getPlayer()));
         }
         return Exclusion.allLiars(state.active().size(), proven, liars()) ? proven : java.util.List.of();
     }

@@ -183,7 +183,8 @@ class EvictionTest {
         }
     }
 
-    private static boolean carriesReveals(com.google.protobuf.ByteString tx) {
+    /** Whether a serialized tx is a roll's reveals (tests drop the messages that would carry one). */
+    static boolean carriesReveals(com.google.protobuf.ByteString tx) {
         try {
             return io.dicemesh.protocol.Tx.parseFrom(tx).getDiceRevealsCount() > 0;
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {

@@ -98,7 +98,7 @@ class LiarEvictionTest {
             // node 2's reveal never leaves it: alone, in a Prepare of the reveals' slot, or in a catch-up reply
             h.dropIf(m -> m.from() == 2 && (m.kind() == Body.KindCase.DICE_REVEAL
                     || m.kind() == Body.KindCase.CERTIFICATE_REPLY
-                    || (m.kind() == Body.KindCase.PREPARE && carriesReveals(m.body()))));
+                    || (m.kind() == Body.KindCase.PREPARE && EvictionTest.carriesReveals(m.body().getPrepare().getTx()))));
             h.command(0, new ClientRequest.Roll(t));
             assertTrue(h.runUntil(() -> h.state(0, t).getRollCommitmentsCount() == 3
                     && h.state(1, t).getRollCommitmentsCount() == 3, 5_000), "the roll's commitments never committed: " + h.engine(0).debugState(t));
@@ -161,14 +161,6 @@ class LiarEvictionTest {
                     Wire.nonce(2))), verifier::verify), "a reveal of another roll");
             assertNotNull(LiarProofs.problem(state, proof(h, 1, Wire.reveal(h.identity(1), t, 1, Wire.nonce(2))),
                     verifier::verify), "a reveal alone");
-        }
-    }
-
-    private static boolean carriesReveals(Body prepare) {
-        try {
-            return io.dicemesh.protocol.Tx.parseFrom(prepare.getPrepare().getTx()).getDiceRevealsCount() > 0;
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            return false;
         }
     }
 
