@@ -146,6 +146,9 @@ class LiarEvictionTest {
             assertNotNull(LiarProofs.problem(state, proof(h, 1, va, Wire.vote(h.identity(2), t, 1, 0, b)),
                     verifier::verify), "one vote is another's");
             assertNotNull(LiarProofs.problem(state, proof(h, 1, va, Wire.forged(vb)), verifier::verify), "forged");
+            ByteString padded = b.concat(ByteString.copyFrom(new byte[400])); // a liar's proof grown to crowd a Status
+            assertNotNull(LiarProofs.problem(state, proof(h, 1, va, Wire.vote(h.identity(1), t, 1, 0, padded)),
+                    verifier::verify), "a vote whose tx hash is not 32 bytes");
             Envelope pa = Wire.proposal(h.identity(1), t, 1, 1, a);
             assertNull(LiarProofs.problem(state, proof(h, 1, pa, Wire.proposal(h.identity(1), t, 1, 1, b)),
                     verifier::verify), "two proposals for one view");
