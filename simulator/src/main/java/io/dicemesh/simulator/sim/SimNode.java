@@ -22,6 +22,8 @@ public final class SimNode {
     long handled;
     /** Its engine threw: a violation; the node stays down for the rest of the run. */
     boolean failed;
+    /** A second machine running another node's key ({@link Simulation#addTwin}). */
+    boolean twin;
 
     SimNode(int index, Identity identity, KvStore store) {
         this.index = index;
@@ -63,6 +65,10 @@ public final class SimNode {
 
     public boolean isByzantine() {
         return adversary != Adversary.HONEST;
+    }
+
+    public boolean isTwin() {
+        return twin;
     }
 
     public int crashes() {

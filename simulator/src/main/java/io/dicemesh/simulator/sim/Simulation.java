@@ -39,6 +39,8 @@ public final class Simulation {
     private final SimNetwork network;
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<NodeId, Integer> indexOf = new HashMap<>();
+    /** Second machines running a node's key (see {@link #addTwin}), by the key's node id. */
+    private final Map<NodeId, List<Integer>> twinsOf = new HashMap<>();
     private final EnvelopeVerifier verifier;
     private final EngineConfig engineConfig;
     private final StoreProvider stores;
@@ -169,6 +171,34 @@ public final class Simulation {
         }
     }
 
+    /**
+     * Starts a second machine with node {@code of}'s key and a copy of its ledger as it stands: a liar that can
+     * tell each side of a split table a different story, each consistent on its own (DESIGN 5b, "f liars bridging
+     * them"). Frames for the key go to every machine holding it that the sender can reach. Both are marked as
+     * liars; the twin's own events are not checked (its history is the liar's other story), and a twin never
+     * restarts after a crash. Returns the twin's index, for links and crashes.
+     */
+    public int addTwin(int of) {
+        SimNode original = nodes.get(of);
+        if (!original.isUp()) {
+            throw new IllegalStateException("node " + of + " is down: nothing to copy");
+        }
+        int index = nodes.size();
+        SimNode twin = new SimNode(index, original.identity(), stores.open(index));
+        twin.twin = true;
+        KvStores.copy(original.store, twin.store);
+        nodes.add(twin);
+        twinsOf.computeIfAbsent(original.id(), k -> new ArrayList<>()).add(index);
+        clockOffsetMs = java.util.Arrays.copyOf(clockOffsetMs, nodes.size());
+        clockOffsetMs[index] = clockOffsetMs[of];
+        checkers.markByzantine(original.id());
+        trace.record(scheduler.nowMs(), index, "twin of " + of);
+        twin.engine = NodeEngine.restore(twin.identity(), engineConfig, verifier, twin.store, randomFor(twin));
+        twin.executor = new EffectExecutor(new NodeIo(twin));
+        handle(twin, new Input.Tick(nodeNowMs(index)));
+        return index;
+    }
+
     public long framesRejected() {
         return framesRejected;
     }
@@ -245,7 +275,7 @@ public final class Simulation {
     /** Restarts a crashed node from its store; it repeats its votes and catches up from its peers. */
     public void restart(int index) {
         SimNode node = nodes.get(index);
-        if (node.isUp() || node.failed) {
+        if (node.isUp() || node.failed || node.twin) {
             return;
         }
         trace.record(scheduler.nowMs(), index, "restart");
@@ -392,6 +422,9 @@ public final class Simulation {
 
         @Override
         public void event(Event event) {
+            if (node.twin) {
+                return; // the liar's other story: not held to anything, and not counted by observers
+            }
             checkers.onEvent(node, event);
             for (SimObserver o : observers) {
                 o.onEvent(node, event);
@@ -423,10 +456,30 @@ public final class Simulation {
     }
 
     private void send(SimNode from, Effect.Send s) {
-        Integer to = indexOf.get(s.to());
-        if (to == null) {
+        Integer first = indexOf.get(s.to());
+        if (first == null) {
             return;
         }
+        List<Integer> twins = twinsOf.get(s.to());
+        if (twins == null) {
+            send(from, s, first);
+            return;
+        }
+        List<Integer> holders = new ArrayList<>(List.of(first));
+        holders.addAll(twins);
+        boolean sent = false;
+        for (int to : holders) {
+            if (network.linked(from.index(), to) && nodes.get(to).isUp()) {
+                send(from, s, to);
+                sent = true;
+            }
+        }
+        if (!sent) {
+            send(from, s, first); // lost on the way, as any frame to a node out of reach
+        }
+    }
+
+    private void send(SimNode from, Effect.Send s, int to) {
         byte[] frame = s.envelope().toByteArray();
         trace.recordBytes(frame);
         if (captureFrames) {
