@@ -217,7 +217,11 @@ final class TableEngine {
                 } else {
                     t.drop(out, v, "no room left for its sender's messages for later");
                 }
-                if (isSlotMessage(v)) {
+                if (isSlotMessage(v) || v.kind() == Body.KindCase.DICE_REVEAL
+                        || v.kind() == Body.KindCase.DICE_COMMITMENT) {
+                    // its sender is ahead: a reveal means it committed a roll's commitments that this node has
+                    // not, and nobody else may tell it (else its own reveal would be missing there, and it evicted
+                    // as a withholder while it answers)
                     committer.query(v.sender(), nowMs, out);
                 }
             }
