@@ -7,9 +7,10 @@ import io.dicemesh.protocol.Tx;
 
 /**
  * R3 with evictions: the highest lock a justification shows that may have a certificate, as far as this node can
- * tell. Any lock binds, except one on an Evict tx that this node knows was never certified: an Evict tx counts only
- * under a round whose X is exactly the players it evicts, voted by every player outside X; so if this node is
- * outside X and never voted for it (its only vote at a slot is its lock), no certificate for it exists. Without
+ * tell. Any lock binds, except one on an Evict tx that this node knows was never certified, or that evicts this
+ * node: an Evict tx counts only under a round whose X is exactly the players it evicts, voted by every player
+ * outside X; so if this node is outside X and never voted for it (its only vote at a slot is its lock), no
+ * certificate for it exists; and if it is in X, its stayers' locks already keep any other tx from counting. Without
  * this, one liar could show a made-up lock on an Evict tx naming an honest player and force everyone to vote for
  * it. An unknown tx always binds (this node cannot tell what it is).
  */
@@ -42,7 +43,11 @@ final class BindingLock {
             return true; // proposed in a round whose X is not its evicted set: it can never count
         }
         if (Evictions.evictedWire(tx).contains(t.node.me.byteString())) {
-            return false; // a round without this node needs none of its votes
+            // this node's own eviction: it has no vote in the only round where that tx counts, so it can never
+            // carry it; and it need not, since a certificate for it holds every stayer's vote, and their locks
+            // never move, so no tx this node proposes instead can be certified (else one liar's made-up lock
+            // would lock it on a tx that can never commit, for good)
+            return true;
         }
         Lock mine = t.slot.lock();
         return mine == null || !mine.txHash().equals(lock.txHash());

@@ -73,6 +73,9 @@ final class Proposer {
                     }
                     return;
                 }
+                if (!countsIn(tx, excluded)) {
+                    return; // an Evict tx counts only in the round without exactly its players: not this one
+                }
             } else if (!excluded.isEmpty()) {
                 // no lock shown: the round without X finishes the roll if the reveals shown complete it, else
                 // carries the Evict tx (DESIGN 5b), never other work
@@ -95,6 +98,16 @@ final class Proposer {
             return; // R2: this node can only ever vote for its lock's tx here, so it proposes nothing else
         }
         propose(view, tx, justification, excluded, nowMs, out);
+    }
+
+    /** Whether a certificate of this round (going without {@code excluded}) could count for {@code tx}. */
+    private static boolean countsIn(ByteString tx, List<NodeId> excluded) {
+        try {
+            Tx parsed = Tx.parseFrom(tx);
+            return !parsed.hasEvict() || Evictions.evictedWire(parsed).equals(Exclusion.wire(excluded));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return true; // the validator refuses it when proposed
+        }
     }
 
     void propose(int view, ByteString tx, List<Envelope> justification, List<NodeId> excluded, long nowMs,

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.dicemesh.crypto.Signatures;
+import io.dicemesh.node.game.BetKind;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.EvictionCause;
+import io.dicemesh.protocol.Proposal;
+import io.dicemesh.protocol.TableRules;
 import io.dicemesh.protocol.Tx;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -137,6 +141,43 @@ class FakeEvictLockTest {
                 var p = s.getPlayers(victim);
                 assertEquals(EvictionCause.EVICTION_CAUSE_UNSPECIFIED, p.getEvicted(), h.engine(i).debugState(t));
                 assertEquals(0, s.getDiceAttempt(), "the roll was not restarted");
+            }
+        }
+    }
+
+    /**
+     * A made-up lock on the victim's own eviction, shown to the victim when it coordinates a round without X: the
+     * victim used to carry it (its own eviction "binds" it) and lock on a tx that counts in no round it votes in,
+     * freezing the slot for good, even after the liar was gone (an attacker's review found this). Now a node is
+     * never bound by a lock on its own eviction and never proposes an Evict tx in a round it cannot count in:
+     * the victim proposes the bet, and once the silent liar is evicted the table plays on.
+     */
+    @Test
+    void aMadeUpLockOnTheVictimsOwnEvictionDoesNotLockTheVictim() {
+        TableRules rules = NodeEngineTest.RULES.toBuilder().setAbsentTimeoutMs(5_000).build();
+        try (EngineHarness h = new EngineHarness(4, NodeEngineTest.SEED)) {
+            TableId t = h.createTable(List.of(0, 1, 2, 3), 1000, 100_000, rules);
+            h.makePuppet(1);
+            TableModel model = h.engine(0).tablesForTest().get(t).model();
+            ByteString tx = Evictions.build(model, List.of(h.id(0)), java.util.Set.of(), p -> null).toByteString();
+            ByteString hash = Wire.hash(tx);
+            Envelope proposal = Signatures.seal(h.identity(1), Body.newBuilder().setProposal(Proposal.newBuilder()
+                    .setTableId(t.bytes()).setSeq(1).setView(2).setTxHash(hash).addExcluded(h.id(0).byteString()))
+                    .build()); // the liar coordinates (seq 1, view 2, X = {node 0})
+            h.inject(0, Wire.prepare(h.identity(1), proposal, tx, List.of())); // refused, but the tx is kept
+            long bet = h.command(2, new ClientRequest.PlaceBet(t, BetKind.FIELD, 10, 0, 0));
+            assertTrue(h.runUntil(() -> h.engine(0).debugState(t).contains(" view=3 "), 5_000),
+                    h.engine(0).debugState(t));
+            for (int i : new int[] {0, 2, 3}) {
+                h.inject(i, Wire.status(h.identity(1), t, 1, 3, proposal)); // view 3: node 0 coordinates
+            }
+            h.pump();
+            assertTrue(h.engine(0).lockedTxHash(t).filter(hash::equals).isEmpty(),
+                    "node 0 locked on its own eviction: " + h.engine(0).debugState(t));
+            assertTrue(h.runUntil(() -> h.reply(2, bet) != null, 120_000), "the bet never committed: "
+                    + h.engine(2).debugState(t));
+            for (int i : new int[] {0, 2, 3}) {
+                assertEquals(EvictionCause.EVICTION_CAUSE_UNSPECIFIED, h.state(i, t).getPlayers(0).getEvicted());
             }
         }
     }
