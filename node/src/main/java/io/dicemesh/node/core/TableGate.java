@@ -208,7 +208,9 @@ final class TableGate {
         Status s = v.body().getStatus();
         int index = t.state.active().indexOf(v.sender());
         if (index < 0) {
-            return junk("status from someone not seated");
+            // a player evicted while it was connected still asks for its slot: help it learn what happened
+            return t.state.seatOf(v.sender()) >= 0 && s.getSeq() <= t.state.seq() ? past(s.getSeq(), index)
+                    : junk("status from someone not seated");
         }
         if (s.getView() < 1 || !validView(s.getView())) {
             return junk("status for view " + s.getView());

@@ -191,4 +191,26 @@ class EvictionTest {
             return false;
         }
     }
+
+    /**
+     * A player evicted while its link stayed up (everything it sent or was sent was lost, but no connection
+     * dropped, so no reconnect makes it ask) learns its eviction from the others' answers to its own Statuses:
+     * they help a former player behind as they help a player (an attacker's review found it stuck, showing
+     * `stalled` instead of `evicted`). Fails when Statuses from a former player are dropped unanswered.
+     */
+    @Test
+    void aPlayerEvictedWithoutLosingItsLinkLearnsItFromTheAnswersToItsStatuses() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            h.dropIf(m -> m.from() == 2 || m.to() == 2);
+            h.command(0, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0));
+            h.command(2, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0)); // node 2 is busy: it will ask
+            assertTrue(h.runUntil(() -> h.state(0, t).getPlayers(2).getEvicted() == EvictionCause.EVICTION_ABSENCE,
+                    30_000), describe(h, t, 0, 1, 2));
+            h.clearHooks();
+            assertTrue(h.runUntil(() -> h.state(2, t).getPlayers(2).getEvicted() == EvictionCause.EVICTION_ABSENCE,
+                    30_000), "node 2 never learned its eviction:" + describe(h, t, 0, 1, 2));
+            assertEquals(h.state(0, t), h.state(2, t));
+        }
+    }
 }
