@@ -81,6 +81,10 @@ final class GenesisRules {
         if (r.getAbsentTimeoutMs() < RULE_ABSENT_TIMEOUT_MIN_MS || r.getAbsentTimeoutMs() > RULE_ABSENT_TIMEOUT_MAX_MS) {
             return "absent timeout must be " + RULE_ABSENT_TIMEOUT_MIN_MS + " to " + RULE_ABSENT_TIMEOUT_MAX_MS + " ms";
         }
+        if (r.getAbsentTimeoutMs() < 2L * r.getViewTimeoutMs()) {
+            // a player, even one idle, hears from the others at the first view change: found gone only after that
+            return "absent timeout must be at least twice the view timeout (" + r.getViewTimeoutMs() + " ms)";
+        }
         if (r.getLiarsTolerated() < 0 || r.getLiarsTolerated() >= Math.max(1, players)) {
             return "liars tolerated must be 0 to " + (Math.max(1, players) - 1) + " at a table of " + players;
         }

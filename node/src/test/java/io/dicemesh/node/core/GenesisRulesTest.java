@@ -106,8 +106,8 @@ class GenesisRulesTest {
                 .build());
         badRules("view timeout", r -> r.setViewTimeoutMs(0));
         badRules("view timeout", r -> r.setViewTimeoutMs(GenesisRules.RULE_VIEW_TIMEOUT_MAX_MS + 1));
-        fine(good.toBuilder().setRules(good.getRules().toBuilder().setViewTimeoutMs(GenesisRules.RULE_VIEW_TIMEOUT_MAX_MS))
-                .build());
+        fine(good.toBuilder().setRules(good.getRules().toBuilder().setViewTimeoutMs(GenesisRules.RULE_VIEW_TIMEOUT_MAX_MS)
+                .setAbsentTimeoutMs(2 * GenesisRules.RULE_VIEW_TIMEOUT_MAX_MS)).build());
         badRules("dice timeout", r -> r.setDiceTimeoutMs(0));
         badRules("dice timeout", r -> r.setDiceTimeoutMs(GenesisRules.RULE_DICE_TIMEOUT_MAX_MS + 1));
         badRules("dice timeout", r -> r.setDiceTimeoutMs(999)); // the floor: no withholder after less than 1 s
@@ -118,6 +118,10 @@ class GenesisRulesTest {
         fine(good.toBuilder().setRules(good.getRules().toBuilder().setAbsentTimeoutMs(1000)).build());
         fine(good.toBuilder().setRules(good.getRules().toBuilder()
                 .setAbsentTimeoutMs(GenesisRules.RULE_ABSENT_TIMEOUT_MAX_MS)).build());
+        // nobody is found gone before the first view change has let it be heard
+        badRules("twice the view timeout", r -> r.setViewTimeoutMs(5_000).setAbsentTimeoutMs(9_999));
+        fine(good.toBuilder().setRules(good.getRules().toBuilder().setViewTimeoutMs(5_000).setAbsentTimeoutMs(10_000))
+                .build());
     }
 
     @Test
