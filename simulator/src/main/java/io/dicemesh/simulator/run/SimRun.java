@@ -50,6 +50,11 @@ public final class SimRun {
     static final int DICE_TIMEOUT_MS = 3_000;
     /** Silence after which a simulated player may be evicted (virtual ms): longer than any crash or partition. */
     static final int ABSENT_TIMEOUT_MS = 10_000;
+    /**
+     * How long before an Evict tx commits a crash or cut link of the player it evicts still excuses it: the
+     * absent timeout, plus as long again for the view changes that carry the verdict, and a third for margin.
+     */
+    static final long FALSE_EVICTION_WINDOW_MS = 3L * ABSENT_TIMEOUT_MS;
     /** Virtual time per progress report. */
     static final long PROGRESS_STEP_MS = 1_000;
 
@@ -95,6 +100,11 @@ public final class SimRun {
             }
             RunStats stats = new RunStats(liars);
             sim.addObserver(stats);
+            FalseEvictions falseEvictions = new FalseEvictions(sim, liars, FALSE_EVICTION_WINDOW_MS);
+            boolean healthyDelays = config.delayMaxMs() * 4 < ABSENT_TIMEOUT_MS;
+            if (healthyDelays) {
+                sim.addObserver(falseEvictions);
+            }
             Map<TableId, List<Integer>> tables = createTables(sim, random);
             CrapsBots bots = new CrapsBots(sim, new CrapsBots.Mix(5, 60, 0.22, 0.07, 0.04, 0.12, 0.002));
             tables.forEach(bots::play);
@@ -111,7 +121,7 @@ public final class SimRun {
             schedule.disarm();
             List<String> stalled = livenessPhase(sim, tables, liars, schedule.departed().keySet());
             comeBack(sim, tables, liars, schedule.departed().keySet());
-            checkNoFalseEvictions(sim, tables, liars);
+            violations.addAll(falseEvictions.found());
             sim.checkBudgets();
             long audited = auditLedgers(sim, scheme);
             for (Violation v : sim.checkers().violations()) {
@@ -282,6 +292,9 @@ public final class SimRun {
                 stalled.add(table.shortHex() + " (" + FROZEN_OUTGROWN_EVICTION + ")");
             } else if (diff == null && frozen != null) {
                 stalled.add(table.shortHex() + " (" + FROZEN_TOO_FEW + ": " + frozen + ")");
+            } else if (diff == null && accuserSeated(sim, table, e.getValue(), liars)) {
+                stalled.add(table.shortHex() + " (" + FROZEN_UNPROVEN_LIAR + ": a liar naming an answering player"
+                        + " gone in every Status, which no view change can go without)");
             } else if (diff == null && honestLackAQuorum(sim, table, honest)
                     && (!named.isEmpty() || liarSeated(sim, table, e.getValue(), liars))) {
                 stalled.add(table.shortHex() + " (" + FROZEN_UNPROVEN_LIAR + ": "
@@ -295,38 +308,6 @@ public final class SimRun {
             }
         }
         return stalled;
-    }
-
-    /**
-     * On a network that only drops, duplicates, reorders and delays (far below the absent timeout), with nobody
-     * crashing, cut off or departing, every honest player answers in time: none may be evicted (DESIGN 5b).
-     */
-    private void checkNoFalseEvictions(Simulation sim, Map<TableId, List<Integer>> tables, Set<NodeId> liars) {
-        if (config.crashes() > 0 || config.partitions() > 0 || config.departures() > 0
-                || config.delayMaxMs() * 4 >= ABSENT_TIMEOUT_MS) {
-            return;
-        }
-        for (Map.Entry<TableId, List<Integer>> e : tables.entrySet()) {
-            for (int p : e.getValue()) {
-                SimNode n = sim.node(p);
-                if (!n.isUp() || liars.contains(n.id())) {
-                    continue;
-                }
-                TableState s = n.engine().tableState(e.getKey()).orElse(null);
-                if (s == null) {
-                    continue;
-                }
-                for (PlayerState ps : s.getPlayersList()) {
-                    boolean honest = liars.stream().noneMatch(l -> l.matches(ps.getPlayer()));
-                    if (honest && ps.getEvicted() != io.dicemesh.protocol.EvictionCause.EVICTION_CAUSE_UNSPECIFIED) {
-                        violations.add("false eviction: table " + e.getKey().shortHex() + " evicted honest player "
-                                + NodeId.of(ps.getPlayer()) + " (" + ps.getEvicted() + " at seq " + ps.getEvictedSeq()
-                                + ") on a network without crashes, partitions or departures, seen by node" + p);
-                    }
-                }
-                break; // one honest view per table: they agree (checked elsewhere)
-            }
-        }
     }
 
     /** The documented causes a table may stay frozen for (PROTOCOL.md, Departures), as the report names them. */
@@ -347,9 +328,30 @@ public final class SimRun {
         return "other";
     }
 
+    /**
+     * A liar that accuses an answering player in every Status still sits at the table: it keeps talking (never
+     * gone) and proves nothing, but a view change needs its Status naming the same X as everyone's, so once the
+     * table needs one it waits for that liar for good (PROTOCOL.md: a liar who keeps talking but never joins).
+     */
+    private static boolean accuserSeated(Simulation sim, TableId table, List<Integer> players, Set<NodeId> liars) {
+        for (int p : players) {
+            if (sim.node(p).adversary() instanceof Byzantine b && b.behaviours().contains(Byzantine.Behaviour.ACCUSE)
+                    && liarSeated(sim, table, List.of(p), liars, players)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A lying or hostile player still sits at the table (not left, not evicted). */
     private static boolean liarSeated(Simulation sim, TableId table, List<Integer> players, Set<NodeId> liars) {
-        for (int p : players) {
+        return liarSeated(sim, table, players, liars, players);
+    }
+
+    /** One of {@code candidates} is a liar still seated, as the first honest player up among {@code players} sees. */
+    private static boolean liarSeated(Simulation sim, TableId table, List<Integer> candidates, Set<NodeId> liars,
+            List<Integer> players) {
+        for (int p : candidates) {
             SimNode n = sim.node(p);
             if (!liars.contains(n.id())) {
                 continue;

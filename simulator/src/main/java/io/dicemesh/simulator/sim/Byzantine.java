@@ -41,7 +41,13 @@ public final class Byzantine implements Adversary {
         /** With every Status, also votes in the view below it for a tx that does not exist. */
         STALE_VOTE,
         /** Never sends its dice reveals. */
-        WITHHOLD_REVEAL;
+        WITHHOLD_REVEAL,
+        /**
+         * Lies to get an answering player evicted: every Status it sends names the next player after it as gone
+         * (X) and carries a made-up proof that this player lied (its envelopes claim the victim's key but carry no
+         * valid signature).
+         */
+        ACCUSE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -50,6 +56,7 @@ public final class Byzantine implements Adversary {
 
     private final Set<Behaviour> behaviours;
     private final SplittableRandom random;
+    private long accusations;
 
     public Byzantine(Set<Behaviour> behaviours, SplittableRandom random) {
         this.behaviours = EnumSet.copyOf(behaviours);
@@ -58,6 +65,11 @@ public final class Byzantine implements Adversary {
 
     public static Byzantine of(SplittableRandom random, Behaviour... behaviours) {
         return new Byzantine(EnumSet.copyOf(List.of(behaviours)), random);
+    }
+
+    /** Statuses sent that named an answering player gone (ACCUSE). */
+    public long accusations() {
+        return accusations;
     }
 
     public Set<Behaviour> behaviours() {
@@ -103,7 +115,7 @@ public final class Byzantine implements Adversary {
                 }
                 return List.of(send);
             case STATUS:
-                return rewriteStatus(me, send, body.getStatus());
+                return rewriteStatus(me, send, accuse(self, body.getStatus()));
             default:
                 return List.of(send);
         }
@@ -198,8 +210,49 @@ public final class Byzantine implements Adversary {
                 .setTx(txBytes)).build());
     }
 
+    /** With ACCUSE, the Status names the next active player after this one as gone, with a forged proof. */
+    private Status accuse(SimNode self, Status status) {
+        if (!behaviours.contains(Behaviour.ACCUSE) || !self.isUp()) {
+            return status;
+        }
+        io.dicemesh.protocol.TableState state = self.engine().tableState(
+                io.dicemesh.node.core.TableId.of(status.getTableId().toByteArray())).orElse(null);
+        if (state == null) {
+            return status;
+        }
+        List<ByteString> active = new ArrayList<>();
+        int mine = -1;
+        for (io.dicemesh.protocol.PlayerState p : state.getPlayersList()) {
+            if (!p.getLeft()) {
+                mine = self.id().matches(p.getPlayer()) ? active.size() : mine;
+                active.add(p.getPlayer());
+            }
+        }
+        if (mine < 0 || active.size() < 2) {
+            return status;
+        }
+        ByteString victim = active.get((mine + 1) % active.size());
+        io.dicemesh.protocol.LiarProof.Builder proof = io.dicemesh.protocol.LiarProof.newBuilder().setPlayer(victim);
+        for (int i = 0; i < 2; i++) {
+            byte[] hash = new byte[Sha256.BYTES];
+            random.nextBytes(hash);
+            byte[] signature = new byte[64];
+            random.nextBytes(signature);
+            proof.addEnvelopes(Envelope.newBuilder()
+                    .setProtocolVersion(io.dicemesh.protocol.WireLimits.PROTOCOL_VERSION).setSender(victim).setSignature(ByteString.copyFrom(signature))
+                    .setBody(Body.newBuilder().setVote(Vote.newBuilder().setTableId(status.getTableId())
+                            .setSeq(status.getSeq()).setView(status.getView()).setTxHash(ByteString.copyFrom(hash)))
+                            .build().toByteString()));
+        }
+        accusations++;
+        return status.toBuilder().clearExcluded().addExcluded(victim).clearLiarProofs().addLiarProofs(proof).build();
+    }
+
     private List<Effect.Send> rewriteStatus(Identity me, Effect.Send send, Status status) {
         List<Effect.Send> out = new ArrayList<>();
+        if (behaviours.contains(Behaviour.ACCUSE)) {
+            send = new Effect.Send(send.to(), Signatures.seal(me, Body.newBuilder().setStatus(status).build()));
+        }
         if (behaviours.contains(Behaviour.WITHHOLD_REVEAL) && status.getRevealsCount() > 0) {
             // a withholder shows no reveals in its Status either (its own would finish the roll)
             status = status.toBuilder().clearReveals().build();

@@ -50,6 +50,8 @@ public final class Simulation {
     private final Map<Integer, Map<Long, Consumer<ClientResult>>> waiting = new HashMap<>();
     private CrashPoint crashPoint = CrashPoint.NEVER;
     private long[] clockOffsetMs;
+    /** When each node was last down or had a link cut (Long.MIN_VALUE: never). */
+    private final Map<Integer, Long> lastUnreachableMs = new HashMap<>();
     private long framesRejected;
     private long lostToDownNodes;
     /** Frames seen on the network, newest last, for hostile nodes to replay (kept only when there are any). */
@@ -256,6 +258,7 @@ public final class Simulation {
             return;
         }
         trace.record(scheduler.nowMs(), index, "crash");
+        lastUnreachableMs.put(index, scheduler.nowMs());
         node.engine = null;
         node.executor.clearTimers();
         node.incarnation++;
@@ -279,6 +282,7 @@ public final class Simulation {
             return;
         }
         trace.record(scheduler.nowMs(), index, "restart");
+        lastUnreachableMs.put(index, scheduler.nowMs());
         node.store = stores.open(index);
         node.engine = NodeEngine.restore(node.identity(), engineConfig, verifier, node.store, randomFor(node));
         checkers.onRestart(node);
@@ -301,6 +305,10 @@ public final class Simulation {
      */
     public void setLink(int a, int b, boolean up) {
         boolean wasUp = network.linked(a, b);
+        if (wasUp != up) {
+            lastUnreachableMs.put(a, scheduler.nowMs());
+            lastUnreachableMs.put(b, scheduler.nowMs());
+        }
         network.setLink(a, b, up);
         if (up && !wasUp) {
             linkUp(a, b);
@@ -310,8 +318,25 @@ public final class Simulation {
     /** Restores every cut link (each one reported as a connection coming up). */
     public void healAll() {
         for (int[] link : network.healAll()) {
+            lastUnreachableMs.put(link[0], scheduler.nowMs());
+            lastUnreachableMs.put(link[1], scheduler.nowMs());
             linkUp(link[0], link[1]);
         }
+    }
+
+    /**
+     * The last time node {@code index} was down or had a link to another node cut: now while it is, and
+     * Long.MIN_VALUE when it never was. Lost, late or repeated frames do not count.
+     */
+    public long lastUnreachableMs(int index) {
+        boolean cut = false;
+        for (int other = 0; other < nodes.size() && !cut; other++) {
+            cut = other != index && !network.linked(index, other);
+        }
+        if (!nodes.get(index).isUp() || cut) {
+            return scheduler.nowMs();
+        }
+        return lastUnreachableMs.getOrDefault(index, Long.MIN_VALUE);
     }
 
     private void linkUp(int a, int b) {

@@ -190,6 +190,34 @@ class ByzantineScenarioTest {
         });
     }
 
+    /**
+     * A liar naming an answering player as gone in every Status, with a made-up proof that it lied, gets nobody
+     * evicted: each honest node judges absence for itself and checks every proof's signatures. (Its lie does
+     * block view changes, which need its Status for the same X: the documented freeze of a liar who keeps
+     * talking.)
+     */
+    @Test
+    void aLiarAccusingAnAnsweringPlayerGetsNobodyEvicted() {
+        long[] accused = new long[1];
+        Scenarios.forEachSeed("ByzantineScenarioTest", 30, seed -> {
+            Run r = start(seed, Byzantine.Behaviour.ACCUSE, 3, new NetworkFaults(0.05, 0, 0, 1, 5, 0));
+            r.sim().runUntil(r.sim().nowMs() + 30_000);
+            Scenarios.assertSafe(r.sim());
+            for (int h : r.honest()) {
+                TableState s = r.sim().node(h).engine().tableState(r.table()).orElseThrow();
+                for (int p : r.honest()) {
+                    assertEquals(io.dicemesh.protocol.EvictionCause.EVICTION_CAUSE_UNSPECIFIED,
+                            s.getPlayers(p).getEvicted(), "node " + h + " evicted honest player " + p + dump(r));
+                }
+            }
+            assertTrue(r.log().provenAgainstHonest(r.sim(), r.honest()).isEmpty());
+            accused[0] += ((Byzantine) r.sim().node(LIAR).adversary()).accusations();
+            r.sim().close();
+        });
+        System.out.println("ByzantineScenarioTest: " + accused[0] + " accusing Statuses sent, no honest player evicted");
+        assertTrue(accused[0] > 0, "the liar never accused anyone");
+    }
+
     /** Every up node's view of the table, its evidence, and any violation: for a failure's message. */
     private static String dump(Run r) {
         StringBuilder out = new StringBuilder(r.sim().checkers().ok() ? "" : "\n  " + r.sim().checkers().violations());
