@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -233,4 +234,39 @@ class FairSettlementCheckTest {
         }
     }
 
+    /**
+     * Two withholders evicted by one Evict tx: each forfeits its reveal bond as PROTOCOL.md defines it, recomputed
+     * from the state before the tx, so neither's bond depends on which of them sits first. Node 0 has a pass of 10,
+     * node 3 a field of 30 and node 4 a field of 20 (the field pays 3:1 on 12): node 3's bond is 10 + 20 at risk
+     * plus 60 on a 12 = 90; node 4's is 10 + 30 at risk plus 90 on a 12 = 130. The engine settles the evictions one
+     * after another, so node 4's bond is reckoned without node 3's bets (20): fair-settlement reports it, and so
+     * does swarm seed 7118 (three withholders at a table of seven).
+     */
+    @Test
+    @Disabled("engine disagrees with PROTOCOL.md: CrapsTable.depart reckons a later evictee's bond after the earlier"
+            + " evictees' bets left the felt (forfeits 20 where the spec gives 130)")
+    void twoWithholdersEvictedTogetherEachForfeitTheBondReckonedOnTheFeltBeforeTheEvict() {
+        try (EngineHarness h = harness(5)) {
+            TableId t = h.createTable(List.of(0, 1, 2, 3, 4), 1000, 100_000,
+                    EvictionTest.RULES.toBuilder().setLiarsTolerated(0).build());
+            EvictionTest.bet(h, 0, t, BetKind.PASS, 10);
+            EvictionTest.bet(h, 3, t, BetKind.FIELD, 30);
+            EvictionTest.bet(h, 4, t, BetKind.FIELD, 20);
+            h.dropIf(m -> (m.from() == 3 || m.from() == 4) && (m.kind() == Body.KindCase.DICE_REVEAL
+                    || m.kind() == Body.KindCase.CERTIFICATE_REPLY
+                    || (m.kind() == Body.KindCase.PREPARE && EvictionTest.carriesReveals(m.body().getPrepare().getTx()))));
+            h.command(0, new ClientRequest.Roll(t));
+            assertTrue(h.runUntil(() -> h.state(0, t).getRollCommitmentsCount() == 5
+                    && h.state(1, t).getRollCommitmentsCount() == 5 && h.state(2, t).getRollCommitmentsCount() == 5,
+                    5_000), "the roll's commitments never committed");
+            h.crash(3);
+            h.crash(4);
+            assertTrue(h.runUntil(() -> h.state(0, t).getPlayers(4).getEvicted()
+                    != EvictionCause.EVICTION_CAUSE_UNSPECIFIED, 30_000), h.engine(0).debugState(t));
+            Tx evict = commitOf(h, t, Tx::hasEvict).tx();
+            assertEquals(2, evict.getEvict().getEvictionsCount(), "both in one Evict tx");
+            assertEquals(90, evict.getEvict().getEvictions(0).getBondForfeited());
+            assertEquals(130, evict.getEvict().getEvictions(1).getBondForfeited());
+        }
+    }
 }
