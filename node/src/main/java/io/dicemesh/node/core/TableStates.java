@@ -1,7 +1,8 @@
 package io.dicemesh.node.core;
 
-import io.dicemesh.node.game.CrapsRules;
+import io.dicemesh.node.game.BetRequest;
 import io.dicemesh.node.game.CrapsTable;
+import io.dicemesh.protocol.PlaceBet;
 import io.dicemesh.protocol.TableState;
 
 /** The game a committed {@link TableState} holds, for checkers outside the core (each call builds a fresh copy). */
@@ -13,7 +14,8 @@ public final class TableStates {
         return TableModel.fromProto(state).game();
     }
 
-    public static CrapsRules rules(TableState state) {
-        return GameProtos.rules(state.getRules());
+    /** The bet a PlaceBet intent asks for, read as the core reads it (an unknown type is no kind). */
+    public static BetRequest betRequest(PlaceBet p) {
+        return new BetRequest(GameProtos.kind(p.getType()), p.getAmount(), p.getNumber(), p.getOnBet());
     }
 }
