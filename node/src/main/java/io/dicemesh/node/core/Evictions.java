@@ -146,12 +146,18 @@ final class Evictions {
     /** Applies the evictions (checked) to {@code state}; returns each one's settlement, in order. */
     static List<Settlement> apply(TableModel state, Evict evict, long atSeq) {
         boolean duringRoll = state.awaitingReveals();
-        List<Settlement> out = new ArrayList<>();
-        for (Eviction e : evict.getEvictionsList()) {
-            int seat = state.seatOf(NodeId.of(e.getPlayer()));
-            Settlement s = state.game().depart(seat, duringRoll && e.getRevealMissing());
-            state.recordEviction(seat, e.getCause(), atSeq, s.paid(), s.bondForfeited());
-            out.add(s);
+        int n = evict.getEvictionsCount();
+        int[] seats = new int[n];
+        boolean[] revealMissing = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Eviction e = evict.getEvictions(i);
+            seats[i] = state.seatOf(NodeId.of(e.getPlayer()));
+            revealMissing[i] = duringRoll && e.getRevealMissing();
+        }
+        List<Settlement> out = state.game().departTogether(seats, revealMissing); // one decision: bonds on one felt
+        for (int i = 0; i < n; i++) {
+            Settlement s = out.get(i);
+            state.recordEviction(seats[i], evict.getEvictions(i).getCause(), atSeq, s.paid(), s.bondForfeited());
         }
         state.refreshActive();
         if (duringRoll) {

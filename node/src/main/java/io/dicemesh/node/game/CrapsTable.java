@@ -318,8 +318,31 @@ public final class CrapsTable {
      * uncovered), the seat gets what the bank and the stakes hold.
      */
     public Settlement depart(int seat, boolean revealMissing) {
+        return departTogether(new int[] {seat}, new boolean[] {revealMissing}).get(0);
+    }
+
+    /**
+     * Several seats depart in one decision (one Evict tx), each as {@link #depart}, in the order given; each one's
+     * reveal bond is reckoned on the felt as it stands before any of them leaves, so their order changes no bond.
+     */
+    public List<Settlement> departTogether(int[] seats, boolean[] revealMissing) {
+        if (seats.length != revealMissing.length) {
+            throw new IllegalArgumentException("one reveal flag per departing seat");
+        }
+        long[] bonds = new long[seats.length];
+        for (int i = 0; i < seats.length; i++) {
+            requireActiveSeat(seats[i]);
+            bonds[i] = revealMissing[i] ? Math.min(revealBond(seats[i]), stacks[seats[i]]) : 0;
+        }
+        List<Settlement> out = new ArrayList<>(seats.length);
+        for (int i = 0; i < seats.length; i++) {
+            out.add(departWithBond(seats[i], revealMissing[i], bonds[i]));
+        }
+        return out;
+    }
+
+    private Settlement departWithBond(int seat, boolean revealMissing, long bond) {
         requireActiveSeat(seat);
-        long bond = revealMissing ? Math.min(revealBond(seat), stacks[seat]) : 0;
         List<Settlement.SettledBet> settled = new ArrayList<>();
         Fraction value = Fraction.ZERO;
         long stakes = 0;

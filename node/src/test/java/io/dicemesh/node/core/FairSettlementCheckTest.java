@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -238,13 +237,11 @@ class FairSettlementCheckTest {
      * Two withholders evicted by one Evict tx: each forfeits its reveal bond as PROTOCOL.md defines it, recomputed
      * from the state before the tx, so neither's bond depends on which of them sits first. Node 0 has a pass of 10,
      * node 3 a field of 30 and node 4 a field of 20 (the field pays 3:1 on 12): node 3's bond is 10 + 20 at risk
-     * plus 60 on a 12 = 90; node 4's is 10 + 30 at risk plus 90 on a 12 = 130. The engine settles the evictions one
-     * after another, so node 4's bond is reckoned without node 3's bets (20): fair-settlement reports it, and so
-     * does swarm seed 7118 (three withholders at a table of seven).
+     * plus 60 on a 12 = 90; node 4's is 10 + 30 at risk plus 90 on a 12 = 130. The engine used to settle the
+     * evictions one after another, reckoning node 4's bond without node 3's bets (20): fair-settlement reported it,
+     * and so did swarm seed 7118 (three withholders at a table of seven). Fails with bonds reckoned one by one.
      */
     @Test
-    @Disabled("engine disagrees with PROTOCOL.md: CrapsTable.depart reckons a later evictee's bond after the earlier"
-            + " evictees' bets left the felt (forfeits 20 where the spec gives 130)")
     void twoWithholdersEvictedTogetherEachForfeitTheBondReckonedOnTheFeltBeforeTheEvict() {
         try (EngineHarness h = harness(5)) {
             TableId t = h.createTable(List.of(0, 1, 2, 3, 4), 1000, 100_000,
