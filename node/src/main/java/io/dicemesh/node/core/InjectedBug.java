@@ -12,5 +12,7 @@ public enum InjectedBug {
     /** The lock and vote are written without a sync before the vote is sent. */
     SKIP_VOTE_SYNC,
     /** R3 broken: a view-change coordinator ignores the locks in its justification, and players accept that. */
-    IGNORE_JUSTIFICATION_LOCKS
+    IGNORE_JUSTIFICATION_LOCKS,
+    /** A node finds a player gone after a 200th of the absent timeout: honest, answering players get evicted. */
+    EAGER_ABSENCE
 }

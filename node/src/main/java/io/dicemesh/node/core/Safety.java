@@ -35,6 +35,11 @@ final class Safety {
         return bugs.contains(InjectedBug.COMMIT_BEFORE_ALL_VOTES);
     }
 
+    /** How long a player must be silent before this node finds it gone (DESIGN 5b): the rule's timeout. */
+    long absentTimeoutMs(long ruleMs) {
+        return bugs.contains(InjectedBug.EAGER_ABSENCE) ? ruleMs / 200 : ruleMs;
+    }
+
     /** Asserts a rule; a failure is a bug and stops the node with what broke. */
     static void check(boolean holds, String rule, Supplier<String> detail) {
         if (!holds) {

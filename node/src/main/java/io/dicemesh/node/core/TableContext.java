@@ -191,7 +191,7 @@ final class TableContext {
         boolean revealsLate = state.awaitingReveals() && dice.revealsSinceMs >= 0
                 && nowMs - dice.revealsSinceMs >= diceTimeoutMs();
         java.util.List<NodeId> missing = revealsLate ? dice.missingReveals(active) : java.util.List.of();
-        long absentMs = state.wireRules().getAbsentTimeoutMs();
+        long absentMs = node.safety.absentTimeoutMs(state.wireRules().getAbsentTimeoutMs());
         for (NodeId p : active) {
             if (p.equals(node.me)) {
                 continue;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dicemesh.node.core.InjectedBug;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -14,6 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CheckersBiteTest {
     static final int SEEDS_MAX = 400;
+    /** Seeds run with absence judged too soon: about one in twenty shows a false eviction. */
+    static final int FALSE_EVICTION_SEEDS = 120;
 
     @ParameterizedTest
     @EnumSource(InjectedBug.class)
@@ -25,5 +28,17 @@ class CheckersBiteTest {
         assertTrue(failed != null, "no violation found for " + bug + " in " + results.size() + " seeds");
         System.out.println(bug + ": found by seed " + failed.seed() + " after " + results.size() + " seeds: "
                 + failed.violations().get(0));
+    }
+
+    /** The false-eviction check itself bites: absence judged 200 times too soon evicts players that answer. */
+    @Test
+    void anEagerAbsenceJudgementIsCaughtAsAFalseEviction() throws InterruptedException {
+        Swarm swarm = new Swarm(new SwarmPlan(null, null, null, null, RunConfig.Store.MEMORY, true),
+                Set.of(InjectedBug.EAGER_ABSENCE), Runtime.getRuntime().availableProcessors());
+        List<Swarm.SeedResult> results = swarm.run(1, FALSE_EVICTION_SEEDS, Long.MAX_VALUE, false, (r, n) -> { });
+        String found = results.stream().flatMap(r -> r.violations().stream())
+                .filter(v -> v.startsWith("false eviction")).findFirst().orElse(null);
+        assertTrue(found != null, "no false eviction reported in " + results.size() + " seeds");
+        System.out.println("EAGER_ABSENCE: " + found);
     }
 }
