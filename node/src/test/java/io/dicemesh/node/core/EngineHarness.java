@@ -85,7 +85,9 @@ final class EngineHarness implements AutoCloseable {
     private final long seed;
     private final EngineConfig config;
     private final StoreProvider stores;
-    private final EnvelopeVerifier verifier = new EnvelopeVerifier();
+    /** Ed25519 for every engine here, counting its signature checks. */
+    private final CountingScheme scheme = new CountingScheme();
+    private final EnvelopeVerifier verifier = new EnvelopeVerifier(scheme);
     private final List<Node> nodes = new ArrayList<>();
     private final Map<NodeId, Integer> indexOf = new HashMap<>();
     private final ArrayDeque<Msg> queue = new ArrayDeque<>();
@@ -99,6 +101,11 @@ final class EngineHarness implements AutoCloseable {
     private final Invariants invariants;
     private long nowMs;
     private int rejectedFrames;
+
+    /** Signature checks the engines (and this harness, opening frames) made so far. */
+    long verifications() {
+        return scheme.verifications();
+    }
 
     EngineHarness(int nodeCount, long seed) {
         this(nodeCount, seed, EngineConfig.defaults(), StoreProvider.memory());

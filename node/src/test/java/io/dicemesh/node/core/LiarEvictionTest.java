@@ -120,6 +120,36 @@ class LiarEvictionTest {
         }
     }
 
+    /**
+     * A made-up proof costs one failed signature check, once: resent in another Status it is known by its hash
+     * and refused without checking again, and the player it names stays. Fails without the failed-proof cache.
+     */
+    @Test
+    void aMadeUpProofIsCheckedOnceAndProvesNothing() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            h.makePuppet(1);
+            long seq = h.state(0, t).getSeq() + 1;
+            LiarProof.Builder junk = LiarProof.newBuilder().setPlayer(h.id(2).byteString());
+            for (int i = 0; i < 2; i++) {
+                Envelope real = Wire.vote(h.identity(1), t, seq, 0, Wire.hash(ByteString.copyFromUtf8("tx" + i)));
+                junk.addEnvelopes(real.toBuilder().setSender(h.id(2).byteString())); // node 1's signature
+            }
+            long[] cost = new long[3];
+            for (int view = 1; view <= 3; view++) {
+                long before = h.verifications();
+                h.inject(0, h.identity(1), Body.newBuilder().setStatus(io.dicemesh.protocol.Status.newBuilder()
+                        .setTableId(t.bytes()).setSeq(seq).setView(view).addExcluded(h.id(2).byteString())
+                        .addLiarProofs(junk)).build());
+                cost[view - 1] = h.verifications() - before;
+            }
+            assertTrue(cost[1] < cost[0] && cost[2] == cost[1], "signature checks per Status: "
+                    + java.util.Arrays.toString(cost) + " (the proof was checked again)");
+            assertTrue(h.engine(0).debugState(t).contains("liars=0"), h.engine(0).debugState(t));
+            assertEquals(EvictionCause.EVICTION_CAUSE_UNSPECIFIED, h.state(0, t).getPlayers(2).getEvicted());
+        }
+    }
+
     @Test
     void aPlayerWhoseRevealDoesNotOpenItsCommitmentIsEvictedAtOnceForfeitingItsBetsAndTheRollRestarts() {
         try (EngineHarness h = harness(3)) {
