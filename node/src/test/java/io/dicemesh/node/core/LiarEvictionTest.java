@@ -43,6 +43,18 @@ class LiarEvictionTest {
         return new LedgerReplay(h.store(node), new EnvelopeVerifier()).replay(t, slot -> { });
     }
 
+    /** Player {@code liar} becomes a puppet and votes for two txs at the next slot, both sent to {@code to}. */
+    private static void voteTwiceTo(EngineHarness h, TableId t, int liar, int to) {
+        TableState s = h.state(to, t);
+        h.makePuppet(liar);
+        long seq = s.getSeq() + 1;
+        ByteString a = Wire.tx(t, seq, s.getLastHash()).build().toByteString();
+        ByteString b = Wire.tx(t, seq, s.getLastHash()).addIntentBatches(Wire.batch(h.identity(liar), t, 99,
+                Wire.bet(99 * 4096, BetType.FIELD, 5))).build().toByteString();
+        h.inject(to, Wire.vote(h.identity(liar), t, seq, 0, Wire.hash(a)));
+        h.inject(to, Wire.vote(h.identity(liar), t, seq, 0, Wire.hash(b)));
+    }
+
     @Test
     void aTableOfTwoGoesOnAtOnceWithoutAPlayerWhoVotedForTwoTxsAtOneSlot() {
         try (EngineHarness h = harness(2)) {
@@ -52,13 +64,7 @@ class LiarEvictionTest {
             TableState s = h.state(0, t);
             long total = s.getTotal();
             long liarStack = s.getPlayers(1).getStack();
-            h.makePuppet(1);
-            long seq = s.getSeq() + 1;
-            ByteString a = Wire.tx(t, seq, s.getLastHash()).build().toByteString();
-            ByteString b = Wire.tx(t, seq, s.getLastHash()).addIntentBatches(Wire.batch(h.identity(1), t, 99,
-                    Wire.bet(99 * 4096, BetType.FIELD, 5))).build().toByteString();
-            h.inject(0, Wire.vote(h.identity(1), t, seq, 0, Wire.hash(a)));
-            h.inject(0, Wire.vote(h.identity(1), t, seq, 0, Wire.hash(b)));
+            voteTwiceTo(h, t, 1, 0);
             long start = h.nowMs();
             long id = h.command(0, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0));
             assertTrue(h.runUntil(() -> h.reply(0, id) != null, 5_000), "the bet never committed without the liar: "
@@ -97,14 +103,7 @@ class LiarEvictionTest {
         try (EngineHarness h = harness(3)) {
             TableId t = table(h, 3);
             bet(h, 0, t, BetKind.PASS, 10);
-            TableState s = h.state(0, t);
-            h.makePuppet(1);
-            long seq = s.getSeq() + 1;
-            ByteString a = Wire.tx(t, seq, s.getLastHash()).build().toByteString();
-            ByteString b = Wire.tx(t, seq, s.getLastHash()).addIntentBatches(Wire.batch(h.identity(1), t, 99,
-                    Wire.bet(99 * 4096, BetType.FIELD, 5))).build().toByteString();
-            h.inject(0, Wire.vote(h.identity(1), t, seq, 0, Wire.hash(a)));
-            h.inject(0, Wire.vote(h.identity(1), t, seq, 0, Wire.hash(b)));
+            voteTwiceTo(h, t, 1, 0);
             assertTrue(h.engine(0).debugState(t).contains("liars=1"), h.engine(0).debugState(t));
             h.crashKeeping(0, Integer.MAX_VALUE); // a stopped process: what it wrote is on disk
             h.restart(0);

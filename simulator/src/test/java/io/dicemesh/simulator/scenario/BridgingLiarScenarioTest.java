@@ -113,22 +113,18 @@ class BridgingLiarScenarioTest {
 
     @Test
     void fiveWithOneLiarTolerated_splitTwoAndTwo_neitherSideEvicts() {
-        Scenarios.forEachSeed("BridgingLiarScenarioTest", 8, seed -> {
-            // each side has q = 3 with the liar: 2q - n = 1, not above f = 1 (without f, both would evict)
-            Bridge b = bridge(seed, List.of(0, 1), List.of(2, 3), 1);
-            Scenarios.assertSafe(b.sim());
-            for (int p : b.honest()) {
-                assertEquals(0, b.evicted(p), "node " + p + " evicted someone");
-            }
-            healAndPlayOn(b, b.honest());
-            b.sim().close();
-        });
+        // each side has q = 3 with the liar: 2q - n = 1, not above f = 1 (without f, both would evict)
+        neitherSideEvicts(List.of(0, 1), List.of(2, 3));
     }
 
     @Test
     void threeWithOneLiarTolerated_splitOneAndOne_neitherSideEvicts() {
+        neitherSideEvicts(List.of(0), List.of(1)); // q = 2 of 3: 2q - n = 1, not above f = 1
+    }
+
+    private static void neitherSideEvicts(List<Integer> sideA, List<Integer> sideB) {
         Scenarios.forEachSeed("BridgingLiarScenarioTest", 8, seed -> {
-            Bridge b = bridge(seed, List.of(0), List.of(1), 1);
+            Bridge b = bridge(seed, sideA, sideB, 1);
             Scenarios.assertSafe(b.sim());
             for (int p : b.honest()) {
                 assertEquals(0, b.evicted(p), "node " + p + " evicted someone");
