@@ -7,21 +7,12 @@ import io.dicemesh.node.api.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Re-check a table from the local ledger alone: every signature and certificate, the hash "
                 + "chain, and conservation of tokens.",
             "Prints OK, or exactly what is wrong and exits with 1."})
-final class AuditCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
-    String table;
-
-    @Override
-    void check() {
-        checkTable(table);
-    }
-
+final class AuditCommand extends TableClientCommand {
     @Override
     int run(ApiClient api) throws ApiException {
         JsonObject report = api.audit(tableId(api, table));

@@ -16,10 +16,7 @@ import picocli.CommandLine.Parameters;
                 + "big6, big8, field, hard, any-seven, any-craps, aces, ace-deuce, yo, boxcars.",
             "NUMBER: place takes 4, 5, 6, 8, 9 or 10; hard takes 4, 6, 8 or 10; others take none. "
                 + "Odds bets name their base bet with --on BET-ID."})
-final class BetCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
-    String table;
-
+final class BetCommand extends TableClientCommand {
     @Parameters(index = "1", paramLabel = "TYPE", description = "Bet type.")
     String type;
 
@@ -39,7 +36,7 @@ final class BetCommand extends ClientCommand {
 
     @Override
     void check() {
-        checkTable(table);
+        super.check();
         kind = BetInput.kind(type).orElseThrow(() -> usage(BetInput.unknownKind(type)));
         stake = positiveLong("AMOUNT", amount);
         num = number == null ? 0 : (int) Math.min(Integer.MAX_VALUE, positiveLong("NUMBER", number));

@@ -8,10 +8,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "down", mixinStandardHelpOptions = true,
         description = "Take a bet down (where the rules allow it) between rolls; the stake returns to the stack.")
-final class DownCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
-    String table;
-
+final class DownCommand extends TableClientCommand {
     @Parameters(index = "1", paramLabel = "BET-ID", description = "The bet's id, as 'bet' printed it.")
     String betId;
 
@@ -19,7 +16,7 @@ final class DownCommand extends ClientCommand {
 
     @Override
     void check() {
-        checkTable(table);
+        super.check();
         id = positiveLong("BET-ID", betId);
     }
 

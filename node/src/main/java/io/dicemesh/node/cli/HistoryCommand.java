@@ -6,21 +6,17 @@ import io.dicemesh.node.api.ApiClient;
 import io.dicemesh.node.api.ApiException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "The table's last committed slots, replayed from the local ledger, oldest first.")
-final class HistoryCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
-    String table;
-
+final class HistoryCommand extends TableClientCommand {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
             description = "How many slots, at most (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
     void check() {
-        checkTable(table);
+        super.check();
         if (limit < 1 || limit > AdminServer.HISTORY_LIMIT_MAX) {
             throw usage("--limit must be 1 to " + AdminServer.HISTORY_LIMIT_MAX + ", not " + limit);
         }

@@ -4,20 +4,11 @@ import com.google.gson.JsonObject;
 import io.dicemesh.node.api.ApiClient;
 import io.dicemesh.node.api.ApiException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "roll", mixinStandardHelpOptions = true,
         description = "Start the table's next roll (any seated player may); returns once the roll is committed "
                 + "and prints the dice and what they did to every bet they settled.")
-final class RollCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
-    String table;
-
-    @Override
-    void check() {
-        checkTable(table);
-    }
-
+final class RollCommand extends TableClientCommand {
     @Override
     int run(ApiClient api) throws ApiException {
         String id = tableId(api, table);

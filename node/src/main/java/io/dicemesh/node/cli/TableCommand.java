@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import io.dicemesh.node.api.ApiClient;
 import io.dicemesh.node.api.ApiException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "table", mixinStandardHelpOptions = true,
         description = "Create, list, show, join and leave tables, and export this node's provable position.",
@@ -30,15 +29,7 @@ final class TableCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Show a table: stacks, the felt, the point, the last dice and the rules.")
-    static final class Show extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
-        String table;
-
-        @Override
-        void check() {
-            checkTable(table);
-        }
-
+    static final class Show extends TableClientCommand {
         @Override
         int run(ApiClient api) throws ApiException {
             String id = tableId(api, table);
@@ -76,15 +67,7 @@ final class TableCommand {
 
     @Command(name = "join", mixinStandardHelpOptions = true,
             description = "Accept an invite to a table (needed unless the node auto-accepts invites).")
-    static final class Join extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
-        String table;
-
-        @Override
-        void check() {
-            checkTable(table);
-        }
-
+    static final class Join extends TableClientCommand {
         @Override
         int run(ApiClient api) throws ApiException {
             JsonObject joined = api.join(tableId(api, table));
@@ -100,15 +83,7 @@ final class TableCommand {
     @Command(name = "leave", mixinStandardHelpOptions = true,
             description = "Leave a table between rolls; bets still down are settled (max(face, fair value) for "
                     + "those that may come down, fair value for the others) and the stack is withdrawn.")
-    static final class Leave extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
-        String table;
-
-        @Override
-        void check() {
-            checkTable(table);
-        }
-
+    static final class Leave extends TableClientCommand {
         @Override
         int run(ApiClient api) throws ApiException {
             JsonObject left = api.leave(tableId(api, table));
@@ -136,17 +111,9 @@ final class TableCommand {
                 + "aside to it, each bet at face, fair value and settlement value, with the genesis record and "
                 + "every certificate from seq 1, so anyone can check it (for an adjudicator when a table is "
                 + "stalled).", "Default file: dicemesh-proof-TABLE-seqN.json in the current directory."})
-    static final class Proof extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "TABLE", description = "Table id (or its first 4+ characters).")
-        String table;
-
+    static final class Proof extends TableClientCommand {
         @picocli.CommandLine.Option(names = "--out", paramLabel = "FILE", description = "Where to write it (new).")
         java.nio.file.Path outFile;
-
-        @Override
-        void check() {
-            checkTable(table);
-        }
 
         @Override
         int run(ApiClient api) throws ApiException {
