@@ -51,39 +51,40 @@ final class PayingPairs {
         };
     }
 
-    private static int[][][][] build() {
-        BetKind[] kinds = BetKind.values();
-        int[][][][] table = new int[kinds.length][NUMBERS.length][NUMBERS.length][];
-        for (BetKind kind : kinds) {
+    /** One bet profile with the phase it is looked at in: where it sits in the tables, and its resolver inputs. */
+    private interface ProfileVisitor {
+        void visit(int kind, int number, int point, Bet profile, int tablePoint, int oddsPoint);
+    }
+
+    private static void forEachProfile(ProfileVisitor visitor) {
+        for (BetKind kind : BetKind.values()) {
             for (int n = 0; n < NUMBERS.length; n++) {
                 int number = NUMBERS[n];
                 Bet profile = new Bet(1, 0, kind, 1, kind.takesNumber() ? number : 0, kind.isOdds() ? 1 : 0,
                         kind.hasComePoint() ? number : 0);
                 for (int p = 0; p < NUMBERS.length; p++) {
-                    table[kind.ordinal()][n][p] = paying(profile, NUMBERS[p], kind.isOdds() ? number : 0);
+                    visitor.visit(kind.ordinal(), n, p, profile, NUMBERS[p], kind.isOdds() ? number : 0);
                 }
             }
         }
+    }
+
+    private static int[][][][] build() {
+        int[][][][] table = new int[BetKind.values().length][NUMBERS.length][NUMBERS.length][];
+        forEachProfile((kind, n, p, profile, tablePoint, oddsPoint) ->
+                table[kind][n][p] = paying(profile, tablePoint, oddsPoint));
         return table;
     }
 
     private static boolean[][][] buildCanLose() {
-        BetKind[] kinds = BetKind.values();
-        boolean[][][] table = new boolean[kinds.length][NUMBERS.length][NUMBERS.length];
-        for (BetKind kind : kinds) {
-            for (int n = 0; n < NUMBERS.length; n++) {
-                int number = NUMBERS[n];
-                Bet profile = new Bet(1, 0, kind, 1, kind.takesNumber() ? number : 0, kind.isOdds() ? 1 : 0,
-                        kind.hasComePoint() ? number : 0);
-                for (int p = 0; p < NUMBERS.length; p++) {
-                    for (int pair = 0; pair < DiceTotals.PAIRS; pair++) {
-                        Effect e = BetResolver.effect(profile, NUMBERS[p], kind.isOdds() ? number : 0,
-                                DiceTotals.pairDie1(pair), DiceTotals.pairDie2(pair));
-                        table[kind.ordinal()][n][p] |= e == Effect.LOSE;
-                    }
-                }
+        boolean[][][] table = new boolean[BetKind.values().length][NUMBERS.length][NUMBERS.length];
+        forEachProfile((kind, n, p, profile, tablePoint, oddsPoint) -> {
+            for (int pair = 0; pair < DiceTotals.PAIRS; pair++) {
+                Effect e = BetResolver.effect(profile, tablePoint, oddsPoint, DiceTotals.pairDie1(pair),
+                        DiceTotals.pairDie2(pair));
+                table[kind][n][p] |= e == Effect.LOSE;
             }
-        }
+        });
         return table;
     }
 
