@@ -2,6 +2,7 @@ package io.dicemesh.node.core;
 
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.node.game.Settlement;
+import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.Evict;
 import io.dicemesh.protocol.Eviction;
 import io.dicemesh.protocol.EvictionCause;
@@ -22,16 +23,20 @@ final class Evictions {
 
     /**
      * The Evict tx for {@code players} at the next slot. While a roll awaits reveals, a player whose reveal is not
-     * among {@code revealsHeld} (this node's and every stayer's Status's) is a withholder.
+     * among {@code revealsHeld} (this node's and every stayer's Status's) is a withholder; one whose reveal is held
+     * carries it, as proof that it is not.
      */
-    static Tx build(TableModel state, List<NodeId> players, java.util.Set<NodeId> revealsHeld,
+    static Tx build(TableModel state, List<NodeId> players, java.util.Map<NodeId, Envelope> revealsHeld,
             java.util.function.Function<NodeId, io.dicemesh.protocol.LiarProof> proofAgainst) {
         Evict.Builder unsettled = Evict.newBuilder();
         for (NodeId p : players) {
-            boolean missing = state.awaitingReveals() && !revealsHeld.contains(p);
+            boolean missing = state.awaitingReveals() && !revealsHeld.containsKey(p);
             io.dicemesh.protocol.LiarProof proof = proofAgainst.apply(p);
             Eviction.Builder e = Eviction.newBuilder().setPlayer(p.byteString()).setRevealMissing(missing)
                     .setCause(missing ? EvictionCause.EVICTION_WITHHOLDING : EvictionCause.EVICTION_ABSENCE);
+            if (state.awaitingReveals() && !missing) {
+                e.setReveal(revealsHeld.get(p));
+            }
             if (proof != null) {
                 e.setCause(EvictionCause.EVICTION_LIAR).setProof(proof);
             }
@@ -109,6 +114,10 @@ final class Evictions {
                     || (e.hasProof() != (e.getCause() == EvictionCause.EVICTION_LIAR))) {
                 return "eviction cause " + e.getCause() + " does not fit the table's state";
             }
+            String reveal = revealProblem(state, e, index, verifier);
+            if (reveal != null) {
+                return reveal;
+            }
             if (e.hasProof()) {
                 if (!e.getProof().getPlayer().equals(e.getPlayer())) {
                     return "the proof against " + NodeId.of(e.getPlayer()) + " names another player";
@@ -141,6 +150,40 @@ final class Evictions {
             }
         }
         return null;
+    }
+
+    /**
+     * During a roll, an eviction either names its player's reveal missing (a withholder, whatever the cause) or
+     * carries that reveal, signed by the player, for this roll and attempt, opening its committed commitment: else
+     * two colluders could pass a withholder off as absent, keeping its bond and bets at risk, and still restart the
+     * roll. Outside a roll it carries none.
+     */
+    private static String revealProblem(TableModel state, Eviction e, int index,
+            java.util.function.Function<Envelope, io.dicemesh.crypto.VerifyResult> verifier) {
+        if (!state.awaitingReveals() || e.getRevealMissing()) {
+            return e.hasReveal() ? "an eviction carries a reveal only during a roll, for a player who revealed" : null;
+        }
+        NodeId player = NodeId.of(e.getPlayer());
+        if (!e.hasReveal() || !(verifier.apply(e.getReveal()) instanceof io.dicemesh.crypto.Verified v)
+                || !v.sender().equals(player) || v.kind() != io.dicemesh.protocol.Body.KindCase.DICE_REVEAL) {
+            return "the eviction of " + player + " during a roll names its reveal missing or carries it, signed";
+        }
+        io.dicemesh.protocol.DiceReveal r = v.body().getDiceReveal();
+        List<Envelope> commitments = state.rollCommitments();
+        if (!r.getTableId().equals(state.id().bytes()) || r.getRollNo() != state.rollNo()
+                || r.getAttempt() != state.diceAttempt() || index >= commitments.size()) {
+            return "the reveal carried for " + player + " is not of this roll and attempt";
+        }
+        io.dicemesh.protocol.DiceCommitment c;
+        try {
+            c = io.dicemesh.protocol.Body.parseFrom(commitments.get(index).getBody()).getDiceCommitment();
+        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+            return "the roll's commitments do not parse";
+        }
+        byte[] opened = io.dicemesh.crypto.Dice.commitment(state.id().bytes().toByteArray(), r.getRollNo(),
+                player.bytes(), r.getNonce().toByteArray());
+        return com.google.protobuf.ByteString.copyFrom(opened).equals(c.getCommitment()) ? null
+                : "the reveal carried for " + player + " does not open its commitment";
     }
 
     /** Applies the evictions (checked) to {@code state}; returns each one's settlement, in order. */

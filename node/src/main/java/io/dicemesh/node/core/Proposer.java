@@ -80,7 +80,7 @@ final class Proposer {
                 // no lock shown: the round without X finishes the roll if the reveals shown complete it, else
                 // carries the Evict tx (DESIGN 5b), never other work
                 List<Envelope> reveals = t.state.awaitingReveals() ? t.dice.revealsInOrder(t.state.active()) : null;
-                tx = reveals != null ? workTx() : Evictions.build(t.state, excluded, t.dice.reveals.keySet(), t::proofAgainst)
+                tx = reveals != null ? workTx() : Evictions.build(t.state, excluded, t.dice.reveals, t::proofAgainst)
                         .toByteString();
             } else {
                 tx = workTx();

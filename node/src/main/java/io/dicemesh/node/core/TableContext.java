@@ -148,10 +148,24 @@ final class TableContext {
         return out;
     }
 
-    /** The proofs a certificate going without {@code excluded} must carry: those, when X leaves no quorum. */
+    /**
+     * The proofs a certificate going without {@code excluded} must carry: one against each of them, when X leaves no
+     * quorum. All of them, whatever their size (a Status carries at most 3 KiB of proofs, but a certificate short of
+     * one would fail every audit and catch-up from this node's ledger); at most one per player, of 2 KiB each.
+     */
     java.util.List<io.dicemesh.protocol.LiarProof> proofsNeededFor(java.util.List<NodeId> excluded) {
-        return excluded.isEmpty() || Exclusion.quorum(state.active().size(), excluded.size(),
-                state.wireRules().getLiarsTolerated()) ? java.util.List.of() : proofsFor(excluded);
+        if (excluded.isEmpty() || Exclusion.quorum(state.active().size(), excluded.size(),
+                state.wireRules().getLiarsTolerated())) {
+            return java.util.List.of();
+        }
+        java.util.List<io.dicemesh.protocol.LiarProof> out = new java.util.ArrayList<>();
+        for (NodeId p : excluded) {
+            io.dicemesh.protocol.LiarProof proof = liars.get(p);
+            if (proof != null) {
+                out.add(proof);
+            }
+        }
+        return out;
     }
 
     /** Bytes of the proofs held: one per active player at most, each within LiarProofs.PROOF_BYTES_MAX. */

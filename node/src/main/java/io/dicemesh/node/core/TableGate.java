@@ -109,8 +109,9 @@ final class TableGate {
         }
         long roll = t.state.rollNo();
         if (c.getRollNo() == roll && c.getAttempt() != t.state.diceAttempt()) {
+            // a later attempt: its sender committed an eviction this node has not, so it asks for certificates
             return c.getAttempt() < t.state.diceAttempt() ? sorted(Verdict.PAST, "an abandoned attempt", 0, 0, index)
-                    : junk("commitment for attempt " + c.getAttempt() + " of roll " + roll);
+                    : sorted(Verdict.AHEAD, "commitment for a later attempt of roll " + roll, 0, 0, index);
         }
         if (c.getRollNo() == roll) {
             return t.state.awaitingReveals() ? sorted(Verdict.PAST, "commitments of this roll are committed", 0, 0,
@@ -131,8 +132,9 @@ final class TableGate {
         }
         long roll = t.state.rollNo();
         if (r.getRollNo() == roll && r.getAttempt() != t.state.diceAttempt()) {
+            // a later attempt: its sender committed an eviction this node has not, so it asks for certificates
             return r.getAttempt() < t.state.diceAttempt() ? sorted(Verdict.PAST, "an abandoned attempt", 0, 0, index)
-                    : junk("reveal for attempt " + r.getAttempt() + " of roll " + roll);
+                    : sorted(Verdict.AHEAD, "reveal for a later attempt of roll " + roll, 0, 0, index);
         }
         if (r.getRollNo() == roll) {
             return t.state.awaitingReveals() ? current(0, 0, index)

@@ -32,7 +32,7 @@ class FakeEvictLockTest {
             TableId t = h.createTable(List.of(0, 1, 2, 3), 1000, 100_000, NodeEngineTest.RULES);
             h.makePuppet(1); // coordinator of (seq 1, view 0)
             TableModel model = h.engine(0).tablesForTest().get(t).model();
-            Tx evict = Evictions.build(model, List.of(h.id(0)), java.util.Set.of(), p -> null);
+            Tx evict = Evictions.build(model, List.of(h.id(0)), java.util.Map.of(), p -> null);
             ByteString tx = evict.toByteString();
             ByteString hash = Wire.hash(tx);
             Envelope proposal = Wire.proposal(h.identity(1), t, 1, 0, hash);
@@ -67,7 +67,7 @@ class FakeEvictLockTest {
             TableId t = h.createTable(List.of(0, 1), 1000, 100_000, NodeEngineTest.RULES);
             h.makePuppet(1); // coordinator of (seq 1, view 0)
             TableModel model = h.engine(0).tablesForTest().get(t).model();
-            ByteString tx = Evictions.build(model, List.of(h.id(0)), java.util.Set.of(), p -> null).toByteString();
+            ByteString tx = Evictions.build(model, List.of(h.id(0)), java.util.Map.of(), p -> null).toByteString();
             ByteString hash = Wire.hash(tx);
             Envelope proposal = Wire.proposal(h.identity(1), t, 1, 0, hash);
             h.inject(0, Wire.prepare(h.identity(1), proposal, tx, List.of()));
@@ -111,7 +111,7 @@ class FakeEvictLockTest {
             int victim = liar == 0 ? 2 : 0;
             h.makePuppet(liar);
             h.clearHooks();
-            ByteString tx = Evictions.build(model, List.of(h.id(victim)), java.util.Set.of(), p -> null).toByteString();
+            ByteString tx = Evictions.build(model, List.of(h.id(victim)), java.util.Map.of(), p -> null).toByteString();
             ByteString hash = Wire.hash(tx);
             Envelope proposal = Wire.proposal(h.identity(liar), t, seq, 0, hash);
             Envelope prepare = Wire.prepare(h.identity(liar), proposal, tx, List.of());
@@ -159,7 +159,7 @@ class FakeEvictLockTest {
             TableId t = h.createTable(List.of(0, 1, 2, 3), 1000, 100_000, rules);
             h.makePuppet(1);
             TableModel model = h.engine(0).tablesForTest().get(t).model();
-            ByteString tx = Evictions.build(model, List.of(h.id(0)), java.util.Set.of(), p -> null).toByteString();
+            ByteString tx = Evictions.build(model, List.of(h.id(0)), java.util.Map.of(), p -> null).toByteString();
             ByteString hash = Wire.hash(tx);
             Envelope proposal = Signatures.seal(h.identity(1), Body.newBuilder().setProposal(Proposal.newBuilder()
                     .setTableId(t.bytes()).setSeq(1).setView(2).setTxHash(hash).addExcluded(h.id(0).byteString()))

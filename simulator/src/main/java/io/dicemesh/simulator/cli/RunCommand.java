@@ -68,7 +68,8 @@ final class RunCommand implements Callable<Integer> {
     long skewMs;
 
     @Option(names = "--byzantine", description = "Lying players: equivocate, forge batches, sign two statuses, "
-            + "vote in stale views, withhold reveals (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+            + "vote in stale views, withhold reveals, accuse answering players of being gone with made-up proofs "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
     int byzantine;
 
     @Option(names = "--hostile", description = "Hostile nodes added to the mesh, seated at some tables or at none: "
