@@ -128,6 +128,13 @@ final class Evictions {
                 }
             }
         }
+        if (state.awaitingReveals() && evict.getEvictionsList().stream().noneMatch(Eviction::getRevealMissing)) {
+            // a restart is a second chance at the dice: only a missing reveal may buy it (and pays for it); with
+            // every evicted player's reveal shown, the stayers finish the roll instead (a partner holding its
+            // puppet's reveal would otherwise restart a roll it dislikes at no cost)
+            return "an Evict tx during a roll names some reveal missing; with every evicted player's reveal shown,"
+                    + " the roll finishes instead";
+        }
         Evict.Builder unsettled = evict.toBuilder();
         for (int i = 0; i < unsettled.getEvictionsCount(); i++) {
             unsettled.setEvictions(i, unsettled.getEvictions(i).toBuilder().clearPaid().clearBondForfeited()
@@ -170,7 +177,8 @@ final class Evictions {
         }
         io.dicemesh.protocol.DiceReveal r = v.body().getDiceReveal();
         List<Envelope> commitments = state.rollCommitments();
-        if (!r.getTableId().equals(state.id().bytes()) || r.getRollNo() != state.rollNo()
+        if (r.getNonce().size() != io.dicemesh.protocol.WireLimits.NONCE_BYTES
+                || !r.getTableId().equals(state.id().bytes()) || r.getRollNo() != state.rollNo()
                 || r.getAttempt() != state.diceAttempt() || index >= commitments.size()) {
             return "the reveal carried for " + player + " is not of this roll and attempt";
         }

@@ -80,8 +80,16 @@ final class Proposer {
                 // no lock shown: the round without X finishes the roll if the reveals shown complete it, else
                 // carries the Evict tx (DESIGN 5b), never other work
                 List<Envelope> reveals = t.state.awaitingReveals() ? t.dice.revealsInOrder(t.state.active()) : null;
-                tx = reveals != null ? workTx() : Evictions.build(t.state, excluded, t.dice.reveals, t::proofAgainst)
-                        .toByteString();
+                if (reveals != null) {
+                    tx = workTx();
+                } else {
+                    Tx evict = Evictions.build(t.state, excluded, t.dice.reveals, t::proofAgainst);
+                    if (t.state.awaitingReveals()
+                            && evict.getEvict().getEvictionsList().stream().noneMatch(e -> e.getRevealMissing())) {
+                        return; // every reveal of X is here: the roll finishes once the stayers' reveals are in
+                    }
+                    tx = evict.toByteString();
+                }
             } else {
                 tx = workTx();
                 if (tx == null && t.state.awaitingReveals()) {

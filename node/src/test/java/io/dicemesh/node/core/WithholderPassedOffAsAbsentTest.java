@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * it wrote reveal_missing = false and cause absence into the partner's Evict tx, nobody checked the flag, and the
  * withholder kept its bets at fair value and its reveal bond while the pair still got the roll restarted. Now an
  * eviction during a roll that does not name the reveal missing must carry that reveal, signed, opening its
- * commitment; the honest player refuses the forged tx, and the withholder forfeits. Fails without that rule.
+ * commitment, and (even with the puppet's own reveal carried) only a missing reveal may restart a roll; the
+ * honest player refuses the forged tx, and the withholder forfeits. Each forgery fails without its rule.
  */
 @Timeout(60)
 class WithholderPassedOffAsAbsentTest {
@@ -40,7 +41,17 @@ class WithholderPassedOffAsAbsentTest {
         run(Forgery.ANOTHER_REVEAL);
     }
 
-    private enum Forgery { NONE, NO_REVEAL, ANOTHER_REVEAL }
+    /**
+     * The partner holds its puppet's real reveal (colluders share it off the wire): carried in the Evict tx it is
+     * genuine, but with every evicted player's reveal shown the roll must finish, not restart, so the tx is
+     * refused (a third review found the reveal-carrying rule alone let this through).
+     */
+    @Test
+    void anEvictTxCarryingThePuppetsOwnRevealCannotRestartTheRoll() {
+        run(Forgery.PUPPETS_REVEAL);
+    }
+
+    private enum Forgery { NONE, NO_REVEAL, ANOTHER_REVEAL, PUPPETS_REVEAL }
 
     /** Control: the same run with node 1 honest evicts node 2 as a withholder, bond forfeited. */
     @Test
@@ -69,9 +80,10 @@ class WithholderPassedOffAsAbsentTest {
                         Prepare p = bodyOf(env).getPrepare();
                         Proposal prop = bodyOf(p.getProposal()).getProposal();
                         TableModel model = h.engine(0).tablesForTest().get(t).model();
-                        // its own reveal, as the partner's: settled as absent (the builder sets the cause and flag)
-                        Envelope mine = h.sent(m2 -> m2.from() == 1 && m2.kind() == Body.KindCase.DICE_REVEAL).stream()
-                                .reduce((a, b) -> b).orElseThrow().envelope();
+                        // a reveal carried as the puppet's: settled as absent (the builder sets the cause and flag)
+                        int revealer = forgery == Forgery.PUPPETS_REVEAL ? 2 : 1; // dropped on the wire, not lost
+                        Envelope mine = h.sent(m2 -> m2.from() == revealer && m2.kind() == Body.KindCase.DICE_REVEAL)
+                                .stream().reduce((a, b) -> b).orElseThrow().envelope();
                         Tx forged = Evictions.build(model, List.of(h.id(2)), Map.of(h.id(2), mine), x -> null);
                         if (forgery == Forgery.NO_REVEAL) {
                             forged = forged.toBuilder().setEvict(forged.getEvict().toBuilder().setEvictions(0,

@@ -360,12 +360,7 @@ public final class LiveRun {
             if (stop.get()) {
                 return;
             }
-            List<Integer> seated = new ArrayList<>();
-            tables.values().forEach(ps -> ps.forEach(p -> {
-                if (!seated.contains(p)) {
-                    seated.add(p);
-                }
-            }));
+            List<Integer> seated = seatedNodes(tables);
             int victim = seated.get(r.nextInt(seated.size())); // a node that sits at some table
             Map<String, List<Integer>> its = new LinkedHashMap<>();
             tables.forEach((id, players) -> {
@@ -418,6 +413,17 @@ public final class LiveRun {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** The nodes that sit at some table, each once, in the order the tables name them: who may depart. */
+    static List<Integer> seatedNodes(Map<String, List<Integer>> tables) {
+        List<Integer> seated = new ArrayList<>();
+        tables.values().forEach(ps -> ps.forEach(p -> {
+            if (!seated.contains(p)) {
+                seated.add(p);
+            }
+        }));
+        return seated;
     }
 
     private static int stayer(List<Integer> players, int victim) {

@@ -12,6 +12,15 @@ import org.junit.jupiter.api.Timeout;
 
 /** The live mesh with chaos: nodes are killed with SIGKILL and restarted mid-run, and every audit still passes. */
 class LiveRunTest {
+    /** `live --depart` kills a node that sits at some table: one seated nowhere would test nothing. */
+    @Test
+    void theDepartingNodeIsDrawnFromTheNodesSeatedAtSomeTable() {
+        java.util.Map<String, java.util.List<Integer>> tables = new java.util.LinkedHashMap<>();
+        tables.put("t1", java.util.List.of(0, 1, 2));
+        tables.put("t2", java.util.List.of(2, 3, 4)); // node 5 of 6 sits nowhere
+        assertEquals(java.util.List.of(0, 1, 2, 3, 4), LiveRun.seatedNodes(tables));
+    }
+
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aLiveMeshWithKilledAndRestartedNodesEndsWithEveryAuditPassing() throws Exception {
