@@ -3,12 +3,10 @@ package io.dicemesh.crypto;
 import com.google.common.io.BaseEncoding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -87,34 +85,58 @@ public final class Identity {
      * losing it loses every seat it holds.
      */
     public void save(Path file) throws KeyFileException {
-        if (Files.exists(file)) {
+        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new KeyFileException("key file " + file + " already exists; refusing to overwrite it");
         }
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        Path tmp = null;
         try {
             Files.createDirectories(dir);
-            Files.deleteIfExists(tmp);
-            if (supportsPosix(dir)) {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-                        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-            } else {
-                Files.createFile(tmp);
-            }
+            // a fresh temp file of our own (never one someone else made), written and synced, then linked to the
+            // final name: creating a link fails if that name exists, so a key made meanwhile is never replaced
+            tmp = supportsPosix(dir)
+                    ? Files.createTempFile(dir, file.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(
+                            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)))
+                    : Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
             String text = KEY_FILE_HEADER + BaseEncoding.base16().lowerCase().encode(secretSeed) + "\n";
             Files.writeString(tmp, text, StandardCharsets.US_ASCII);
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file);
+                Files.createLink(file, tmp);
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                if (e instanceof FileAlreadyExistsException) {
+                    throw (FileAlreadyExistsException) e;
+                }
+                writeNew(file, text); // no hard links here: create the final file itself, new or not at all
             }
         } catch (FileAlreadyExistsException e) {
             throw new KeyFileException("key file " + file + " already exists; refusing to overwrite it");
         } catch (IOException e) {
             throw new KeyFileException("cannot write key file " + file + ": " + e.getMessage());
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a stray temp file holds a copy of the key with mode 0600; the next save makes another
+                }
+            }
+        }
+    }
+
+    /** Creates {@code file} (failing if it exists), mode 0600 where the file system has modes, with {@code text}. */
+    private static void writeNew(Path file, String text) throws IOException {
+        java.util.Set<java.nio.file.OpenOption> options = java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.file.attribute.FileAttribute<?>[] attrs = supportsPosix(file.toAbsolutePath().getParent())
+                ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))}
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+        try (var ch = java.nio.channels.FileChannel.open(file, options, attrs)) {
+            ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
         }
     }
 

@@ -39,6 +39,58 @@ class IdentityTest {
         assertEquals(first.nodeId(), Identity.load(file).nodeId());
     }
 
+    /**
+     * Saves racing for one file: exactly one wins and the file holds its key (the key is created new, never moved
+     * over a key another save made between its check and its write); no temp file is left behind.
+     */
+    @Test
+    void racingSavesToOneFileLeaveExactlyOneWinnerAndItsKey() throws Exception {
+        int rounds = 40;
+        int racers = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                Path file = dir.resolve("race" + round + ".key");
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers);
+                java.util.List<java.util.concurrent.Future<Identity>> saves = new java.util.ArrayList<>();
+                for (int r = 0; r < racers; r++) {
+                    saves.add(pool.submit(() -> {
+                        Identity id = Identity.generate(new SecureRandom());
+                        start.await();
+                        try {
+                            id.save(file);
+                            return id;
+                        } catch (KeyFileException e) {
+                            return null;
+                        }
+                    }));
+                }
+                java.util.List<Identity> won = new java.util.ArrayList<>();
+                for (java.util.concurrent.Future<Identity> f : saves) {
+                    if (f.get() != null) {
+                        won.add(f.get());
+                    }
+                }
+                assertEquals(1, won.size(), "round " + round + ": " + won.size() + " saves claimed the file");
+                assertEquals(won.get(0).nodeId(), Identity.load(file).nodeId(), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.filter(f -> f.toString().endsWith(".tmp")).count(), "temp files left behind");
+        }
+    }
+
+    @Test
+    void aSymlinkWhereTheKeyGoesIsNeverFollowed() throws Exception {
+        Path target = dir.resolve("elsewhere");
+        Path file = dir.resolve("node.key");
+        Files.createSymbolicLink(file, target); // dangling: the target does not exist
+        assertThrows(KeyFileException.class, () -> Identity.generate(new SecureRandom()).save(file));
+        assertTrue(!Files.exists(target), "the key was written through the link");
+    }
+
     @Test
     void aKeyFileOthersCanReadIsRefusedWithAClearMessage() throws Exception {
         Path file = dir.resolve("node.key");

@@ -43,7 +43,10 @@ public final class DataDir {
     public record InitResult(Identity identity, boolean created) {
     }
 
-    /** Creates the dir (mode 0700) and a fresh key, unless a key is already there; never overwrites a key. */
+    /**
+     * Creates the dir, or takes an existing one, with mode 0700, and a fresh key, unless a key is already there;
+     * never overwrites a key.
+     */
     public InitResult initialize(SecureRandom random) throws KeyFileException {
         if (isInitialized()) {
             return new InitResult(Identity.load(keyFile()), false);
@@ -51,10 +54,10 @@ public final class DataDir {
         try {
             if (!Files.exists(root)) {
                 Files.createDirectories(root);
-                trySetOwnerOnly(root);
             } else if (!Files.isDirectory(root)) {
                 throw new KeyFileException(root + " exists and is not a directory");
             }
+            trySetOwnerOnly(root); // a dir that existed keeps no group or other access either
         } catch (IOException e) {
             throw new KeyFileException("cannot create data dir " + root + ": " + e.getMessage());
         }

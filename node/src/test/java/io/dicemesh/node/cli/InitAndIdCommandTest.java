@@ -34,6 +34,15 @@ class InitAndIdCommandTest {
     }
 
     @Test
+    void initOnAnExistingOpenDirMakesItOwnerOnly() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("open"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        CliRun init = CliRun.of("init", "--data-dir", dir.toString());
+        assertEquals(0, init.exitCode(), init.err());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    }
+
+    @Test
     void initOnAnInitializedDirKeepsTheKey() throws Exception {
         Path dir = tmp.resolve("dm");
         assertEquals(0, CliRun.of("init", "--data-dir", dir.toString()).exitCode());

@@ -62,6 +62,18 @@ class RocksKvStoreTest extends KvStoreContract {
     }
 
     @Test
+    void theLedgerDirIsOwnerOnlyEvenWhenItExistedOpen() throws Exception {
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(ledgerDir())));
+        store.close();
+        java.nio.file.Files.setPosixFilePermissions(ledgerDir(),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        store = RocksKvStore.open(ledgerDir());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(ledgerDir())));
+    }
+
+    @Test
     void reopenKeepsSyncedWritesAndUnsyncedWritesAfterACleanClose() {
         put(Column.TABLES, utf8("deleted"), utf8("x"));
         store.write(WriteBatch.builder().put(Column.TABLES, utf8("synced"), utf8("1"))
