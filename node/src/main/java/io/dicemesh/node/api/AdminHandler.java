@@ -139,7 +139,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (e instanceof ApiError a) {
             return a.reply();
         }
-        LOG.warn("admin API request failed: {}", e.toString(), e);
+        LOG.warn("admin API request failed: {}", io.dicemesh.node.net.LogSafe.text(e), e);
         return Reply.error(500, "internal", "the node failed to answer: " + e.getMessage());
     }
 
@@ -176,7 +176,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("admin API connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        LOG.debug("admin API connection {} failed: {}", ctx.channel().remoteAddress(),
+                io.dicemesh.node.net.LogSafe.text(cause));
         ctx.close();
     }
 }

@@ -22,6 +22,7 @@ import io.dicemesh.node.ledger.LedgerFormat;
 import io.dicemesh.node.ledger.LedgerFormatException;
 import io.dicemesh.node.ledger.RocksKvStore;
 import io.dicemesh.node.net.InboundHandler;
+import io.dicemesh.node.net.LogSafe;
 import io.dicemesh.node.net.NettyTransport;
 import io.dicemesh.node.net.TransportConfig;
 import io.dicemesh.protocol.Envelope;
@@ -277,14 +278,15 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
             LOG.warn("a message for {} signed by {} is {} bytes, over the frame limit: not sent", u.to().shortHex(),
                     u.signer() == null ? "?" : u.signer().shortHex(), u.bytes());
         } else if (event instanceof Event.TableHalted h) {
-            TABLES.error("table {} halted at seq {}: {}", h.table(), h.seq(), h.reason());
+            TABLES.error("table {} halted at seq {}: {}", h.table(), h.seq(), LogSafe.text(h.reason()));
         } else if (event instanceof Event.EvidenceRecorded e) {
             TABLES.warn("table {}: evidence {} against {}: {}", TableId.of(e.evidence().getTableId().toByteArray()),
-                    e.evidence().getKind(), NodeId.of(e.evidence().getCulprit()).shortHex(), e.evidence().getDetail());
+                    e.evidence().getKind(), NodeId.of(e.evidence().getCulprit()).shortHex(),
+                    LogSafe.text(e.evidence().getDetail()));
         } else if (event instanceof Event.Dropped d) {
-            LOG.debug("dropped {} from {}: {}", d.kind(), d.from(), d.reason());
+            LOG.debug("dropped {} from {}: {}", d.kind(), d.from(), LogSafe.text(d.reason()));
         } else if (event instanceof Event.NackReceived n) {
-            SLOTS.debug("table {} seq {}: nack from {}: {}", n.table(), n.seq(), n.from(), n.reason());
+            SLOTS.debug("table {} seq {}: nack from {}: {}", n.table(), n.seq(), n.from(), LogSafe.text(n.reason()));
         }
     }
 

@@ -83,7 +83,7 @@ final class Dialer {
             if (addr == null) {
                 reconnector.dialFailed(target, nowMs);
             } else {
-                log.debug("dialing {} at {}", target, addr);
+                log.debug("dialing {} at {}", target, LogSafe.text(addr));
                 connector.connect(target, addr);
             }
         }

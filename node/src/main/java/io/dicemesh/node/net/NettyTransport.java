@@ -370,7 +370,7 @@ public final class NettyTransport implements AutoCloseable {
         switch (bind.outcome()) {
             case BOUND -> {
                 log.info("{} up ({}, listens on '{}')", channel.who(), channel.openedBySelf() ? "dialed" : "accepted",
-                        channel.peerListenAddr());
+                        LogSafe.text(channel.peerListenAddr()));
                 sendPeerList(channel);
             }
             case REPLACED -> {
@@ -403,7 +403,7 @@ public final class NettyTransport implements AutoCloseable {
         try {
             handler.onMessage(from, message);
         } catch (RuntimeException e) {
-            log.error("inbound handler failed on {} from {}", message, from.shortHex(), e);
+            log.error("inbound handler failed on {} from {}", LogSafe.text(message), from.shortHex(), e);
         }
     }
 
@@ -481,7 +481,7 @@ public final class NettyTransport implements AutoCloseable {
         bootstrap.clone().handler(pipeline(true, target)).connect(addr)
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        log.debug("dial {} at {} failed: {}", target, addr, f.cause().toString());
+                        log.debug("dial {} at {} failed: {}", target, LogSafe.text(addr), LogSafe.text(f.cause()));
                         dialer.dialFailed(target, nowMs());
                     }
                 });

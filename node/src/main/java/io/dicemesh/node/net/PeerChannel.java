@@ -141,7 +141,7 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
                 case INVALID -> misbehaved(DisconnectCause.HANDSHAKE_FAILED, failed.detail());
                 case WRONG_PEER -> {
                     if (closeWith(DisconnectCause.HANDSHAKE_FAILED)) {
-                        log.info("closing {}: {}", who(), failed.detail());
+                        log.info("closing {}: {}", who(), LogSafe.text(failed.detail()));
                     }
                 }
                 case SELF_CONNECTION -> {
@@ -222,7 +222,7 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
             reject(reason, String.valueOf(failure.getMessage()));
         } else if (failure instanceof IOException) {
             if (closeWith(DisconnectCause.IO_ERROR)) {
-                log.debug("closing {}: {}", who(), failure.toString());
+                log.debug("closing {}: {}", who(), LogSafe.text(failure));
             }
         } else if (closeWith(DisconnectCause.IO_ERROR)) {
             log.warn("closing {} after an unexpected error", who(), failure);
@@ -275,14 +275,14 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
     void reject(RejectReason reason, String detail) {
         transport.counters().rejected(reason);
         if (closeWith(DisconnectCause.REJECTED_FRAME)) {
-            log.warn("disconnecting {}: {}: {}", who(), reason.label(), detail);
+            log.warn("disconnecting {}: {}: {}", who(), reason.label(), LogSafe.text(detail));
         }
     }
 
     /** Logs one WARN line and disconnects a peer that broke a mesh rule. */
     void misbehaved(DisconnectCause why, String detail) {
         if (closeWith(why)) {
-            log.warn("disconnecting {}: {}: {}", who(), why.label(), detail);
+            log.warn("disconnecting {}: {}: {}", who(), why.label(), LogSafe.text(detail));
         }
     }
 

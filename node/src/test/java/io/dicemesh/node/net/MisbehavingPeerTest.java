@@ -191,6 +191,34 @@ class MisbehavingPeerTest {
         assertTrue(ta.connectedPeers().contains(b.nodeId()), "b's real channel stays bound");
     }
 
+    /**
+     * Text a peer supplies reaches the log escaped: a Hello whose listen address carries a line break and a forged
+     * log line fails the handshake, and the WARN line shows the break as \n on one line (no forged second line).
+     */
+    @Test
+    void aListenAddressWithALineBreakCannotForgeALogLine() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                PeerChannel.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
+            raw.send(Signatures.seal(raw.identity, Body.newBuilder().setHello(Hello.newBuilder()
+                    .setNodeId(raw.identity.nodeId().byteString()).setNonce(ByteString.copyFrom(new byte[32]))
+                    .setVersion(WireLimits.PROTOCOL_VERSION)
+                    .setListenAddr("\u202e1.2.3.4:5\n12:00:00.000 INFO  [main] NodeDaemon - node stopped")).build()));
+            assertHandshakeFailed(raw);
+        } finally {
+            logger.detachAppender(lines);
+        }
+        String warn = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("listen_addr")).findFirst().orElseThrow(() -> new AssertionError(
+                        "no log line names the listen address: " + lines.list));
+        assertTrue(!warn.contains("\n") && !warn.contains("\u202e") && warn.contains("\\n") && warn.contains("\\u202e"),
+                warn);
+    }
+
     private void assertHandshakeFailed(RawPeer raw) throws Exception {
         int receivedBefore = inA.size();
         assertTrue(raw.closedByPeerWithin(WAIT_MS));
