@@ -68,6 +68,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, Reply.error(400, "bad-request", "malformed HTTP request"), false);
             return;
         }
+        String foreign = server.origin().problem(request.headers().get(HttpHeaderNames.HOST),
+                request.headers().get(HttpHeaderNames.ORIGIN));
+        if (foreign != null) {
+            write(ctx, Reply.error(403, "foreign-origin", foreign), false);
+            return;
+        }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         if (!AdminRoutes.isPublic(path) && !server.authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {

@@ -108,6 +108,7 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService ledgerWork;
     private volatile Channel serverChannel;
+    private volatile LoopbackOrigin origin;
     private volatile boolean closing;
     private boolean closed;
 
@@ -168,6 +169,7 @@ public final class AdminServer implements AutoCloseable {
                     + (cause == null ? "bind failed" : cause.getMessage()), cause);
         }
         serverChannel = bound.channel();
+        origin = new LoopbackOrigin((InetSocketAddress) serverChannel.localAddress());
     }
 
     /** 127.0.0.1 itself, never a wildcard or the host's name. */
@@ -192,6 +194,10 @@ public final class AdminServer implements AutoCloseable {
 
     AdminRoutes routes() {
         return routes;
+    }
+
+    LoopbackOrigin origin() {
+        return origin;
     }
 
     Limits limits() {

@@ -576,6 +576,45 @@ class AdminServerTest {
         }
     }
 
+    /** A raw HTTP/1.1 GET with these Host and Origin headers (null: none); returns the status code. */
+    private int statusWith(String path, String host, String origin) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(AdminServer.loopback(), port), 2_000);
+            s.setSoTimeout(5_000);
+            StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\n");
+            if (host != null) {
+                req.append("Host: ").append(host).append("\r\n");
+            }
+            if (origin != null) {
+                req.append("Origin: ").append(origin).append("\r\n");
+            }
+            req.append("Authorization: Bearer ").append(TOKEN).append("\r\nConnection: close\r\n\r\n");
+            s.getOutputStream().write(req.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            return Integer.parseInt(status.substring(9, 12));
+        }
+    }
+
+    /**
+     * DNS rebinding: a page that points its own name at 127.0.0.1 makes the browser send that name as Host, and its
+     * site as Origin. Both are refused (403) on every route, the probes included; the server's own address and
+     * localhost, at its port, are served.
+     */
+    @Test
+    void requestsForAnotherHostOrFromAnotherOriginAreRefused() throws Exception {
+        String self = "127.0.0.1:" + port;
+        for (String path : new String[] {"/ready", "/metrics", "/health", "/v1/id"}) {
+            assertEquals(403, statusWith(path, "attacker.example:" + port, null), path);
+            assertEquals(403, statusWith(path, "127.0.0.1:" + (port + 1), null), path);
+            assertEquals(403, statusWith(path, null, null), path);
+            assertEquals(403, statusWith(path, self, "http://attacker.example"), path);
+            assertEquals(403, statusWith(path, self, "null"), path);
+        }
+        assertEquals(200, statusWith("/v1/id", self, null));
+        assertEquals(200, statusWith("/v1/id", "localhost:" + port, "http://localhost:" + port));
+        assertEquals(200, statusWith("/v1/id", "LocalHost:" + port, "http://" + self));
+    }
+
     @Test
     void aConnectionOverTheLimitGetsA503AndTheNextOneAfterAnotherClosesIsServed() throws Exception {
         AdminServer.Limits d = AdminServer.Limits.defaults();
@@ -585,7 +624,7 @@ class AdminServerTest {
         try (Socket first = new Socket(); Socket second = new Socket(); Socket third = new Socket()) {
             first.connect(at, 2_000);
             second.connect(at, 2_000);
-            first.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            first.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n").getBytes());
             assertTrue(new String(first.getInputStream().readNBytes(12)).startsWith("HTTP/1.1 200"), "counted");
             third.connect(at, 2_000);
             third.setSoTimeout(5_000);
