@@ -7,7 +7,6 @@ import io.dicemesh.node.core.ClientResult;
 import io.dicemesh.node.core.TableId;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -197,12 +196,11 @@ final class AdminRoutes {
 
     /** This node's provable position at a table, written to {@code out} (a new file) on a ledger worker. */
     private Routed proof(TableId table, Path out) {
-        if (Files.exists(out)) {
-            throw ApiError.badRequest(out + " already exists; a proof goes to a new file");
-        }
         return ledger(table, () -> {
             try {
                 return Reply.ok(ApiJson.position(service.proof(table, out), out));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return Reply.error(400, "bad-request", out + " already exists; a proof goes to a new file");
             } catch (IOException e) {
                 return Reply.error(500, "proof-failed", "proof to " + out + " failed: " + e.getMessage());
             } catch (IllegalArgumentException e) {
@@ -212,14 +210,14 @@ final class AdminRoutes {
     }
 
     private Routed backup(Path out) {
-        if (Files.exists(out)) {
-            throw ApiError.badRequest(out + " already exists; a backup goes to a new directory");
-        }
+        // all file work on the ledger pool: a slow disk never holds a Netty thread
         CompletableFuture<Reply> reply = CompletableFuture.supplyAsync(() -> {
             try {
                 JsonObject o = new JsonObject();
                 o.addProperty("backup", service.backup(out).toString());
                 return Reply.ok(o);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return Reply.error(400, "bad-request", out + " already exists; a backup goes to a new directory");
             } catch (IOException e) {
                 return Reply.error(500, "backup-failed", "backup to " + out + " failed: " + e.getMessage());
             }

@@ -28,6 +28,7 @@ import io.dicemesh.node.net.TransportConfig;
 import io.dicemesh.protocol.Envelope;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
@@ -328,13 +329,37 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
 
     @Override
     public Path backup(Path outDir) throws IOException {
-        if (Files.exists(outDir)) {
-            throw new IOException(outDir + " already exists; a backup goes to a new directory");
+        Path parent = outDir.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        // created new, owner-only, in one step: an existing directory or a link planted at that name fails here
+        if (Files.getFileStore(parent == null ? outDir.getRoot() : parent).supportsFileAttributeView("posix")) {
+            Files.createDirectory(outDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectory(outDir);
         }
         store.checkpoint(outDir.resolve("ledger"));
-        Path key = outDir.resolve(Identity.KEY_FILE_NAME);
-        Files.copy(dataDir.keyFile(), key, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(dataDir.keyFile(), outDir.resolve(Identity.KEY_FILE_NAME), LinkOption.NOFOLLOW_LINKS);
+        ownerOnly(outDir);
         return outDir;
+    }
+
+    /** Directories 0700 and files 0600 below {@code root}, following no link (a backup holds the key and votes). */
+    private static void ownerOnly(Path root) throws IOException {
+        if (!Files.getFileStore(root).supportsFileAttributeView("posix")) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (Files.isSymbolicLink(p)) {
+                    continue;
+                }
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "rwx------" : "rw-------"));
+            }
+        }
     }
 
     @Override

@@ -34,8 +34,10 @@ final class PositionProof {
         }
         try {
             writeJson(out, table, state, p, ledger, genesis);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw e; // someone else's file: never touched
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(out); // never leave half a proof behind
+            Files.deleteIfExists(out); // never leave half a proof behind (the file is ours: created new)
             throw e;
         }
     }

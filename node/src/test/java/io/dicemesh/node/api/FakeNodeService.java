@@ -77,8 +77,8 @@ final class FakeNodeService implements NodeService {
 
     @Override
     public Path backup(Path outDir) throws IOException {
+        Files.createDirectory(outDir); // as the node does: a new directory or FileAlreadyExistsException
         backups.add(outDir);
-        Files.createDirectories(outDir);
         return outDir;
     }
 

@@ -87,8 +87,23 @@ class LiveNodeTest {
             ApiException unknown = assertThrows(ApiException.class, () -> api.audit("ab".repeat(32)));
             assertEquals("unknown-table", unknown.code());
 
+            Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+            Path planted = Files.createSymbolicLink(tmp.resolve("planted"), elsewhere);
+            ApiException linked = assertThrows(ApiException.class, () -> api.backup(planted));
+            assertEquals(400, linked.status(), linked.getMessage());
+            try (var written = Files.list(elsewhere)) {
+                assertEquals(0, written.count(), "a backup went through a planted link");
+            }
             assertEquals(backup.toString(), api.backup(backup).get("backup").getAsString());
             assertTrue(Files.exists(backup.resolve("node.key")));
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(backup)));
+            try (var all = Files.walk(backup)) {
+                for (Path f : (Iterable<Path>) all::iterator) {
+                    assertEquals(Files.isDirectory(f) ? "rwx------" : "rw-------", java.nio.file.attribute
+                            .PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+                }
+            }
             seqAtBackup = seq;
             stackAtBackup = stack(api, table);
             api.roll(table);

@@ -219,6 +219,9 @@ class ClientCommandsTest {
         assertEquals(seq, proof.getAsJsonArray("log_entries").size(), "every certificate from seq 1");
         assertEquals("976/99", proof.getAsJsonArray("bets").get(0).getAsJsonObject().get("fair_value").getAsString());
         assertFails(dm("table", "proof", table, "--out", out.toString()), 1, "already exists");
+        Path theirs = Files.writeString(tmp.resolve("theirs.txt"), "not ours");
+        assertFails(dm("table", "proof", table, "--out", theirs.toString()), 1, "already exists");
+        assertEquals("not ours", Files.readString(theirs), "a file that was there is never removed");
     }
 
     @Test
