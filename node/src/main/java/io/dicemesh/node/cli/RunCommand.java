@@ -36,8 +36,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Mesh address to accept peers on (default " + DaemonConfig.DEFAULT_LISTEN + ").")
     String listen;
 
-    @Option(names = "--advertise", paramLabel = "HOST:PORT",
-            description = "Address peers should dial (default: the listen address).")
+    @Option(names = "--advertise", paramLabel = "IP:PORT",
+            description = "Address peers should dial, an IP literal (default: the listen address).")
     String advertise;
 
     @Option(names = "--api-port", paramLabel = "N",
@@ -45,7 +45,8 @@ final class RunCommand implements Callable<Integer> {
                     + "; 0: any free port).")
     Integer apiPort;
 
-    @Option(names = "--join", paramLabel = "HOST:PORT", description = "A peer to dial at start (repeatable).")
+    @Option(names = "--join", paramLabel = "HOST:PORT",
+            description = "A peer to dial at start (repeatable); a name is looked up once, at start.")
     List<String> join;
 
     @Option(names = "--auto-accept-invites", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",

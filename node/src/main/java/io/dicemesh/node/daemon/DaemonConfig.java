@@ -69,7 +69,12 @@ public record DaemonConfig(InetSocketAddress listen, String advertise, int apiPo
             throw new IllegalArgumentException("api port must be 0..65535, not " + apiPort);
         }
         if (advertise != null) {
-            HostPort.parse(advertise);
+            try {
+                HostPort.parseLiteral(advertise);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("advertise must be IP:PORT (peers accept IP literals only), not '"
+                        + advertise + "'");
+            }
         }
         List<InetSocketAddress> joins = new ArrayList<>();
         for (String j : join) {
@@ -90,8 +95,16 @@ public record DaemonConfig(InetSocketAddress listen, String advertise, int apiPo
     private static InetSocketAddress address(String what, String value) {
         try {
             HostPort hp = HostPort.parse(value);
-            return new InetSocketAddress(hp.host(), hp.port());
+            // a name is looked up here, once, on the starting thread: never later on an event loop
+            InetSocketAddress resolved = new InetSocketAddress(hp.host(), hp.port());
+            if (resolved.isUnresolved()) {
+                throw new IllegalArgumentException(what + " address '" + value + "': cannot resolve " + hp.host());
+            }
+            return resolved;
         } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().contains("cannot resolve")) {
+                throw e;
+            }
             throw new IllegalArgumentException(what + " must be HOST:PORT, not '" + value + "'");
         }
     }

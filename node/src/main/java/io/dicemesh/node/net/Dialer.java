@@ -145,6 +145,13 @@ final class Dialer {
             return join.addr();
         }
         String text = peers.addressOf(((PeerTarget) target).id());
-        return text == null ? null : HostPort.parse(text).unresolved();
+        if (text == null) {
+            return null;
+        }
+        try {
+            return HostPort.parseLiteral(text).literalAddress(); // never a name: no lookup on an event loop
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

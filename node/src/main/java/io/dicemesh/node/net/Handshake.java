@@ -137,7 +137,7 @@ final class Handshake {
         }
         if (!h.getListenAddr().isEmpty()) {
             try {
-                HostPort.parse(h.getListenAddr());
+                HostPort.parseLiteral(h.getListenAddr());
             } catch (IllegalArgumentException e) {
                 return fail(Failure.INVALID, "Hello listen_addr: " + e.getMessage());
             }

@@ -57,6 +57,29 @@ public record HostPort(String host, int port) {
         return new HostPort(host, Integer.parseInt(port));
     }
 
+    /**
+     * Parses an address a peer supplies: an IP literal only. A name would have to be resolved, and Netty resolves
+     * on the channel's event loop, which also runs dialing and gossip: one slow DNS answer stalls them all.
+     */
+    public static HostPort parseLiteral(String text) {
+        HostPort hp = parse(text);
+        if (!hp.isLiteral()) {
+            throw new IllegalArgumentException("'" + hp.host() + "' is not an IP address (peers advertise IP"
+                    + " literals only)");
+        }
+        return hp;
+    }
+
+    /** Whether the host is an IPv4 or IPv6 literal (no name to resolve). */
+    public boolean isLiteral() {
+        return com.google.common.net.InetAddresses.isInetAddress(host);
+    }
+
+    /** The socket address of an IP literal, made without any lookup. */
+    InetSocketAddress literalAddress() {
+        return new InetSocketAddress(com.google.common.net.InetAddresses.forString(host), port);
+    }
+
     /** The address of a bound or connected socket, as an IP literal. */
     static HostPort of(InetSocketAddress address) {
         if (address.isUnresolved()) {
@@ -74,11 +97,6 @@ public record HostPort(String host, int port) {
     static String text(InetSocketAddress address) {
         String host = address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
-    }
-
-    /** An address for dialing; the name (if any) is resolved when the connection is made. */
-    InetSocketAddress unresolved() {
-        return InetSocketAddress.createUnresolved(host, port);
     }
 
     @Override

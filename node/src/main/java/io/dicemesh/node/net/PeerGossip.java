@@ -104,7 +104,7 @@ final class PeerGossip {
             return false;
         }
         try {
-            HostPort.parse(pr.getAddr());
+            HostPort.parseLiteral(pr.getAddr());
             return true;
         } catch (IllegalArgumentException e) {
             return false;

@@ -51,7 +51,7 @@ public record TransportConfig(InetSocketAddress listen, String advertisedAddr, L
     public TransportConfig {
         Objects.requireNonNull(listen, "listen");
         if (advertisedAddr != null) {
-            HostPort.parse(advertisedAddr);
+            HostPort.parseLiteral(advertisedAddr); // what peers dial: they accept IP literals only
         }
         Objects.requireNonNull(join, "join");
         join = List.copyOf(join);

@@ -71,7 +71,7 @@ class DialerTest {
         learn(bob, "10.0.0.2:7001", 1);
         dialer.tick(1, 0);
         assertEquals(List.of(new Dial(new Dialer.PeerTarget(bob.nodeId()),
-                InetSocketAddress.createUnresolved("10.0.0.2", 7001))), dials);
+                new InetSocketAddress(com.google.common.net.InetAddresses.forString("10.0.0.2"), 7001))), dials);
     }
 
     @Test

@@ -91,6 +91,16 @@ class HandshakeTest {
         assertEquals(Handshake.State.FAILED, a.state());
     }
 
+    /** A listen address that names a host would be looked up when dialed, on an event loop: refused. */
+    @Test
+    void aHelloAdvertisingAHostNameFails() {
+        Handshake a = new Handshake(alice, "", nonce(), null);
+        Envelope named = hello(mallory, mallory.nodeId().byteString(), nonce(), WireLimits.PROTOCOL_VERSION,
+                "slow-dns.example:7000");
+        Handshake.Failed f = failed(a.onMessage(verified(named)), Handshake.Failure.INVALID);
+        assertTrue(f.detail().contains("not an IP address"), f.detail());
+    }
+
     @Test
     void aHelloWhoseNodeIdIsNotItsSenderFails() {
         Handshake a = new Handshake(alice, "", nonce(), null);

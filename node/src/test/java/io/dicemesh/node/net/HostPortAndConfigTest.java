@@ -27,6 +27,18 @@ class HostPortAndConfigTest {
         assertEquals("10.0.0.1:1", HostPort.parse("10.0.0.1:1").toString());
     }
 
+    /** What a peer supplies (its listen address, a gossiped record) and what peers dial: IP literals only. */
+    @Test
+    void peerAddressesAreIpLiteralsOnly() {
+        assertEquals(new HostPort("10.1.2.3", 7000), HostPort.parseLiteral("10.1.2.3:7000"));
+        assertEquals(new HostPort("2001:db8::1", 7000), HostPort.parseLiteral("[2001:db8::1]:7000"));
+        for (String name : new String[] {"node-1.example:7000", "localhost:7000", "1.2.3:7000", "999.1.1.1:7000"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HostPort.parseLiteral(name), name);
+            assertTrue(e.getMessage().contains("not an IP address"), e.getMessage());
+        }
+    }
+
     @Test
     void refusesWhatIsNotHostColonPort() {
         for (String bad : new String[] {"", "host", ":7000", "host:", "host:0", "host:65536", "host:7x",

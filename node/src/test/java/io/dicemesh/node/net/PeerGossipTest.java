@@ -54,16 +54,25 @@ class PeerGossipTest {
 
     @Test
     void validRecordsAreLearnedAndTheNewestWins() {
-        PeerGossip.Outcome o = gossip.accept(list(record(bob, "10.0.0.2:7000", 5), record(carol, "h.example:1", 5)));
+        PeerGossip.Outcome o = gossip.accept(list(record(bob, "10.0.0.2:7000", 5),
+                record(carol, "[2001:db8::1]:1", 5)));
         assertEquals(2, o.learned());
         assertNull(o.rejection());
-        assertEquals(Map.of(bob.nodeId(), "10.0.0.2:7000", carol.nodeId(), "h.example:1"), table.addresses());
+        assertEquals(Map.of(bob.nodeId(), "10.0.0.2:7000", carol.nodeId(), "[2001:db8::1]:1"), table.addresses());
         gossip.accept(list(record(bob, "10.0.0.9:7000", 9)));
         assertEquals("10.0.0.9:7000", table.addressOf(bob.nodeId()));
         PeerGossip.Outcome stale = gossip.accept(list(record(bob, "10.0.0.1:7000", 7)));
         assertEquals(0, stale.learned());
         assertEquals(1, stale.ignored());
         assertEquals("10.0.0.9:7000", table.addressOf(bob.nodeId()));
+    }
+
+    /** A name would need a lookup, which Netty makes on an event loop: peers advertise IP literals only. */
+    @Test
+    void aRecordNamingAHostIsNotLearned() {
+        PeerGossip.Outcome o = gossip.accept(list(record(carol, "h.example:1", 5)));
+        assertEquals(0, o.learned());
+        assertEquals(Map.of(), table.addresses());
     }
 
     @Test
