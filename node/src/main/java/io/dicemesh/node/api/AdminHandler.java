@@ -68,7 +68,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, Reply.error(400, "bad-request", "malformed HTTP request"), false);
             return;
         }
-        String foreign = server.origin().problem(request.headers().get(HttpHeaderNames.HOST),
+        LoopbackOrigin origin = server.origin();
+        if (origin == null) { // accepted in the instant between the bind and the server knowing its port
+            write(ctx, Reply.error(503, "starting", "the admin API is starting; try again"), false);
+            return;
+        }
+        String foreign = origin.problem(request.headers().get(HttpHeaderNames.HOST),
                 request.headers().get(HttpHeaderNames.ORIGIN));
         if (foreign != null) {
             write(ctx, Reply.error(403, "foreign-origin", foreign), false);

@@ -332,6 +332,7 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         Path parent = outDir.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
+            refuseSharedAncestors(parent);
         }
         // created new, owner-only, in one step: an existing directory or a link planted at that name fails here
         if (Files.getFileStore(parent == null ? outDir.getRoot() : parent).supportsFileAttributeView("posix")) {
@@ -340,10 +341,44 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         } else {
             Files.createDirectory(outDir);
         }
+        Object created = fileKey(outDir);
         store.checkpoint(outDir.resolve("ledger"));
-        Files.copy(dataDir.keyFile(), outDir.resolve(Identity.KEY_FILE_NAME), LinkOption.NOFOLLOW_LINKS);
+        // the key itself (read through any link the operator keeps it behind), never a link to it
+        Files.copy(dataDir.keyFile(), outDir.resolve(Identity.KEY_FILE_NAME));
+        if (created == null || !created.equals(fileKey(outDir))) {
+            throw new IOException(outDir + " was replaced while the backup was written; backup refused");
+        }
         ownerOnly(outDir);
         return outDir;
+    }
+
+    /** The identity of the directory at {@code dir} itself (a link there is not followed), or null. */
+    private static Object fileKey(Path dir) throws IOException {
+        var attrs = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        return attrs.isDirectory() ? attrs.fileKey() : null;
+    }
+
+    /**
+     * A backup holds the node's key and votes: no other user may be able to swap the directory it goes to while it
+     * is written. So every ancestor must be owned by this user or root and be writable by nobody else, unless its
+     * sticky bit stops others renaming what they do not own (as /tmp's does), the way ssh's StrictModes checks.
+     */
+    private void refuseSharedAncestors(Path dir) throws IOException {
+        if (!Files.getFileStore(dir).supportsFileAttributeView("unix")) {
+            return;
+        }
+        int me = (Integer) Files.getAttribute(dataDir.root(), "unix:uid");
+        for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
+            int uid = (Integer) Files.getAttribute(p, "unix:uid");
+            int mode = (Integer) Files.getAttribute(p, "unix:mode");
+            boolean othersMayWrite = (mode & 0022) != 0 && (mode & 01000) == 0;
+            if ((uid != me && uid != 0) || othersMayWrite) {
+                throw new IOException("a backup under " + p + " could be redirected by another user (it is "
+                        + (uid != me && uid != 0 ? "owned by uid " + uid : "writable by others") + "); choose a"
+                        + " directory only you can write");
+            }
+        }
     }
 
     /** Directories 0700 and files 0600 below {@code root}, following no link (a backup holds the key and votes). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.dicemesh.crypto.Identity;
 import io.dicemesh.node.daemon.DaemonConfig;
 import io.dicemesh.node.daemon.DataDir;
 import io.dicemesh.node.daemon.NodeDaemon;
@@ -132,5 +133,46 @@ class LiveNodeTest {
             }
         }
         throw new AssertionError("no balance for table " + table);
+    }
+
+    /**
+     * A node whose key is kept behind a link (in a secrets dir) backs up the key itself: a copy of the link would
+     * leave a backup without its key, and a restored node without its seats (a review found this).
+     */
+    @Test
+    void aBackupOfAKeyKeptBehindALinkHoldsTheKeyItself() throws Exception {
+        Path dir = tmp.resolve("linked-key-node");
+        Identity id = new DataDir(dir).initialize(new SecureRandom()).identity();
+        Path secrets = Files.createDirectory(tmp.resolve("secrets"));
+        Files.move(dir.resolve("node.key"), secrets.resolve("node.key"));
+        Files.createSymbolicLink(dir.resolve("node.key"), java.nio.file.Paths.get("../secrets/node.key"));
+        String token = AdminServer.newToken(new SecureRandom());
+        Path backup = tmp.resolve("linked-key-backup");
+        try (NodeDaemon daemon = NodeDaemon.start(new DataDir(dir), config(dir));
+                AdminServer server = AdminServer.start(daemon, 0, token, AdminServer.Limits.defaults())) {
+            ApiClient.at(server.port(), token).backup(backup);
+        }
+        Path key = backup.resolve("node.key");
+        assertTrue(!Files.isSymbolicLink(key) && Files.isRegularFile(key), "the backup holds a link, not the key");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(key)));
+        assertEquals(id.nodeId(), Identity.load(key).nodeId());
+    }
+
+    /** A backup under a directory other users may write to could be swapped while written: refused. */
+    @Test
+    void aBackupUnderADirectoryOthersMayWriteIsRefused() throws Exception {
+        Path dir = tmp.resolve("shared-parent-node");
+        new DataDir(dir).initialize(new SecureRandom());
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        String token = AdminServer.newToken(new SecureRandom());
+        try (NodeDaemon daemon = NodeDaemon.start(new DataDir(dir), config(dir));
+                AdminServer server = AdminServer.start(daemon, 0, token, AdminServer.Limits.defaults())) {
+            ApiException e = assertThrows(ApiException.class,
+                    () -> ApiClient.at(server.port(), token).backup(shared.resolve("bk")));
+            assertTrue(e.getMessage().contains("writable by others"), e.getMessage());
+        }
+        assertTrue(!Files.exists(shared.resolve("bk")), "nothing was written there");
     }
 }
