@@ -10,6 +10,8 @@ public final class WireLimits {
 
     /** Largest frame (one serialized Envelope, without its 4-byte length prefix): 1 MiB. */
     public static final int FRAME_BYTES_MAX = 1 << 20;
+    /** Largest frame before the handshake is done: a Hello or HelloAck is a few hundred bytes. */
+    public static final int HANDSHAKE_FRAME_BYTES_MAX = 4 << 10;
 
     /** Size of the big-endian length prefix in front of every frame. */
     public static final int FRAME_LENGTH_PREFIX_BYTES = 4;

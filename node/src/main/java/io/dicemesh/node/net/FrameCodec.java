@@ -30,10 +30,40 @@ final class FrameCodec {
      * length is read unsigned, so any length over the limit (including ones with the top bit set) fails fast with
      * {@link TooLongFrameException} as soon as the 4 bytes are in.
      */
-    static LengthFieldBasedFrameDecoder newDecoder() {
-        // maxFrameLength counts the length field too, so the payload limit is exactly FRAME_BYTES_MAX.
-        return new LengthFieldBasedFrameDecoder(ByteOrder.BIG_ENDIAN, WIRE_BYTES_MAX, 0, LENGTH_BYTES, 0,
-                LENGTH_BYTES, true);
+    static Decoder newDecoder() {
+        return new Decoder();
+    }
+
+    /**
+     * The framer of one channel: until {@link #handshakeDone} a frame may hold at most
+     * {@link WireLimits#HANDSHAKE_FRAME_BYTES_MAX} bytes, so a stranger cannot make the node read and verify a
+     * megabyte before it has proven who it is; after it, {@link WireLimits#FRAME_BYTES_MAX}.
+     */
+    static final class Decoder extends LengthFieldBasedFrameDecoder {
+        private volatile boolean handshakeDone;
+
+        Decoder() {
+            // maxFrameLength counts the length field too, so the payload limit is exactly FRAME_BYTES_MAX.
+            super(ByteOrder.BIG_ENDIAN, WIRE_BYTES_MAX, 0, LENGTH_BYTES, 0, LENGTH_BYTES, true);
+        }
+
+        void handshakeDone() {
+            handshakeDone = true;
+        }
+
+        @Override
+        protected Object decode(io.netty.channel.ChannelHandlerContext ctx, io.netty.buffer.ByteBuf in)
+                throws Exception {
+            if (!handshakeDone && in.readableBytes() >= LENGTH_BYTES) {
+                long length = in.getUnsignedInt(in.readerIndex());
+                if (length > WireLimits.HANDSHAKE_FRAME_BYTES_MAX) {
+                    in.skipBytes(in.readableBytes());
+                    throw new TooLongFrameException("a frame of " + length + " bytes before the handshake is done"
+                            + " (at most " + WireLimits.HANDSHAKE_FRAME_BYTES_MAX + ")");
+                }
+            }
+            return super.decode(ctx, in);
+        }
     }
 
     /** Wire bytes of an envelope of this serialized size, or -1 if it is over the frame limit. */

@@ -132,6 +132,9 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
         } else if (step instanceof Handshake.Done done) {
             cancelHandshakeTimer();
             peerListenAddr = done.listenAddr();
+            if (channel.pipeline().get("frames") instanceof FrameCodec.Decoder frames) {
+                frames.handshakeDone(); // frames of the full size from here on
+            }
             peer = done.peer();
             transport.onBound(this);
         } else {
@@ -217,7 +220,8 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable failure) {
         RejectReason reason = FrameCodec.reasonFor(failure);
         if (reason == RejectReason.OVERSIZE) {
-            reject(reason, "length prefix over " + WireLimits.FRAME_BYTES_MAX + " bytes");
+            reject(reason, "length prefix over " + (peer == null ? WireLimits.HANDSHAKE_FRAME_BYTES_MAX
+                    + " bytes before the handshake" : WireLimits.FRAME_BYTES_MAX + " bytes"));
         } else if (reason != null) {
             reject(reason, String.valueOf(failure.getMessage()));
         } else if (failure instanceof IOException) {

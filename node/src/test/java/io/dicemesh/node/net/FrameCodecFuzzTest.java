@@ -69,7 +69,9 @@ class FrameCodecFuzzTest {
     void anyByteStreamGivesBoundedFramesOrAFramingFailure(FuzzedDataProvider data) {
         TrackingAllocator alloc = new TrackingAllocator();
         Sink sink = new Sink();
-        EmbeddedChannel channel = new EmbeddedChannel(FrameCodec.newDecoder(), sink);
+        FrameCodec.Decoder decoder = FrameCodec.newDecoder();
+        decoder.handshakeDone(); // the full frame size (the handshake's limit: FrameCodecTest)
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, sink);
         channel.config().setAllocator(alloc);
         ReferenceFramer expected = new ReferenceFramer();
         int filler = 0;

@@ -26,7 +26,28 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class FrameCodecTest {
     private final Identity alice = Nets.identity();
-    private final EmbeddedChannel channel = new EmbeddedChannel(FrameCodec.newDecoder());
+    private final EmbeddedChannel channel = new EmbeddedChannel(handshaken());
+
+    /** A framer past the handshake: frames of the full size. */
+    private static FrameCodec.Decoder handshaken() {
+        FrameCodec.Decoder d = FrameCodec.newDecoder();
+        d.handshakeDone();
+        return d;
+    }
+
+    /** Before the handshake a frame holds a few KiB at most: a longer length fails as soon as its prefix is in. */
+    @Test
+    void beforeTheHandshakeAFrameHoldsAFewKibAtMost() {
+        EmbeddedChannel fresh = new EmbeddedChannel(FrameCodec.newDecoder());
+        fresh.writeInbound(Unpooled.wrappedBuffer(lengthPrefix(WireLimits.HANDSHAKE_FRAME_BYTES_MAX)));
+        fresh.writeInbound(Unpooled.wrappedBuffer(new byte[WireLimits.HANDSHAKE_FRAME_BYTES_MAX]));
+        ByteBuf ok = fresh.readInbound();
+        assertEquals(WireLimits.HANDSHAKE_FRAME_BYTES_MAX, ok.readableBytes());
+        ok.release();
+        assertThrows(TooLongFrameException.class, () -> fresh.writeInbound(Unpooled.wrappedBuffer(
+                lengthPrefix(WireLimits.HANDSHAKE_FRAME_BYTES_MAX + 1))));
+        fresh.finishAndReleaseAll();
+    }
 
     @AfterEach
     void closeChannel() {

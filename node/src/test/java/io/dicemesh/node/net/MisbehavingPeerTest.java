@@ -94,6 +94,17 @@ class MisbehavingPeerTest {
         assertEquals(0, ta.stats().disconnects(DisconnectCause.HANDSHAKE_TIMEOUT));
     }
 
+    /** A stranger gets a few KiB per frame until it has proven who it is: a longer length fails at the prefix. */
+    @Test
+    void aFrameOverAFewKibBeforeTheHandshakeIsRejectedAtItsPrefix() throws Exception {
+        try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
+            int length = WireLimits.HANDSHAKE_FRAME_BYTES_MAX + 1;
+            raw.sendBytes(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
+                    (byte) length});
+            assertDisconnectedFor(raw, RejectReason.OVERSIZE);
+        }
+    }
+
     @Test
     void garbageBytesAreAMalformedEnvelope() throws Exception {
         try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
