@@ -128,7 +128,7 @@ final class Evictions {
                 }
             }
         }
-        if (state.awaitingReveals() && evict.getEvictionsList().stream().noneMatch(Eviction::getRevealMissing)) {
+        if (restartsWithNoRevealMissing(state, evict)) {
             // a restart is a second chance at the dice: only a missing reveal may buy it (and pays for it); with
             // every evicted player's reveal shown, the stayers finish the roll instead (a partner holding its
             // puppet's reveal would otherwise restart a roll it dislikes at no cost)
@@ -176,22 +176,19 @@ final class Evictions {
             return "the eviction of " + player + " during a roll names its reveal missing or carries it, signed";
         }
         io.dicemesh.protocol.DiceReveal r = v.body().getDiceReveal();
-        List<Envelope> commitments = state.rollCommitments();
-        if (r.getNonce().size() != io.dicemesh.protocol.WireLimits.NONCE_BYTES
-                || !r.getTableId().equals(state.id().bytes()) || r.getRollNo() != state.rollNo()
-                || r.getAttempt() != state.diceAttempt() || index >= commitments.size()) {
+        if (!TxValidator.ofThisRoll(state, r) || index >= state.rollCommitments().size()) {
             return "the reveal carried for " + player + " is not of this roll and attempt";
         }
-        io.dicemesh.protocol.DiceCommitment c;
-        try {
-            c = io.dicemesh.protocol.Body.parseFrom(commitments.get(index).getBody()).getDiceCommitment();
-        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-            return "the roll's commitments do not parse";
-        }
-        byte[] opened = io.dicemesh.crypto.Dice.commitment(state.id().bytes().toByteArray(), r.getRollNo(),
-                player.bytes(), r.getNonce().toByteArray());
-        return com.google.protobuf.ByteString.copyFrom(opened).equals(c.getCommitment()) ? null
+        return TxValidator.matchesCommitment(state, index, player, r) ? null
                 : "the reveal carried for " + player + " does not open its commitment";
+    }
+
+    /**
+     * Whether this Evict tx would restart the roll in progress with no reveal missing: refused, since only a missing
+     * reveal may buy a second chance at the dice (the stayers finish the roll instead).
+     */
+    static boolean restartsWithNoRevealMissing(TableModel state, Evict evict) {
+        return state.awaitingReveals() && evict.getEvictionsList().stream().noneMatch(Eviction::getRevealMissing);
     }
 
     /** Applies the evictions (checked) to {@code state}; returns each one's settlement, in order. */

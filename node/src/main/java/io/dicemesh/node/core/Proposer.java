@@ -84,8 +84,7 @@ final class Proposer {
                     tx = workTx();
                 } else {
                     Tx evict = Evictions.build(t.state, excluded, t.dice.reveals, t::proofAgainst);
-                    if (t.state.awaitingReveals()
-                            && evict.getEvict().getEvictionsList().stream().noneMatch(e -> e.getRevealMissing())) {
+                    if (Evictions.restartsWithNoRevealMissing(t.state, evict.getEvict())) {
                         return; // every reveal of X is here: the roll finishes once the stayers' reveals are in
                     }
                     tx = evict.toByteString();

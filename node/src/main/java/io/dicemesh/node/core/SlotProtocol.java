@@ -362,9 +362,7 @@ final class SlotProtocol {
         }
         io.dicemesh.protocol.DiceReveal reveal = r.body().getDiceReveal();
         int index = t.state.active().indexOf(r.sender());
-        if (index < 0 || !reveal.getTableId().equals(t.state.id().bytes()) || reveal.getRollNo() != t.state.rollNo()
-                || reveal.getAttempt() != t.state.diceAttempt()
-                || reveal.getNonce().size() != WireLimits.NONCE_BYTES
+        if (index < 0 || !TxValidator.ofThisRoll(t.state, reveal)
                 || !TxValidator.matchesCommitment(t.state, index, r.sender(), reveal)) {
             return;
         }

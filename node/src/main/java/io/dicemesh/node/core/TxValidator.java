@@ -189,8 +189,7 @@ final class TxValidator {
             if (!v.sender().equals(player)) {
                 return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "reveal " + i + " is not from player " + player);
             }
-            if (!reveal.getTableId().equals(state.id().bytes()) || reveal.getRollNo() != state.rollNo()
-                    || reveal.getAttempt() != state.diceAttempt() || reveal.getNonce().size() != WireLimits.NONCE_BYTES) {
+            if (!ofThisRoll(state, reveal)) {
                 return TxCheck.Invalid.of(NackReason.NACK_BAD_TX, "reveal " + i + " is not for roll "
                         + state.rollNo() + " of this table");
             }
@@ -201,6 +200,12 @@ final class TxValidator {
             out.add(reveal);
         }
         return null;
+    }
+
+    /** The reveal is for this table's roll in progress and its attempt, with a nonce of the right size. */
+    static boolean ofThisRoll(TableModel state, DiceReveal reveal) {
+        return reveal.getTableId().equals(state.id().bytes()) && reveal.getRollNo() == state.rollNo()
+                && reveal.getAttempt() == state.diceAttempt() && reveal.getNonce().size() == WireLimits.NONCE_BYTES;
     }
 
     /** The reveal's nonce opens the commitment this player committed for the roll. */
