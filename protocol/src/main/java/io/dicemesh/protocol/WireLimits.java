@@ -10,7 +10,10 @@ public final class WireLimits {
 
     /** Largest frame (one serialized Envelope, without its 4-byte length prefix): 1 MiB. */
     public static final int FRAME_BYTES_MAX = 1 << 20;
-    /** Largest frame before the handshake is done: a Hello or HelloAck is a few hundred bytes. */
+    /**
+     * Largest frame before a channel is bound. TLS carries the whole handshake, so no frame is legal before it;
+     * this bounds what is read of one that arrives anyway.
+     */
     public static final int HANDSHAKE_FRAME_BYTES_MAX = 4 << 10;
 
     /** Size of the big-endian length prefix in front of every frame. */
@@ -77,7 +80,7 @@ public final class WireLimits {
             case TABLE_INVITE -> GENESIS_BYTES_MAX + SMALL_MESSAGE_BYTES_MAX;
             case PEER_LIST -> PEER_LIST_BYTES_MAX;
             case STATUS -> STATUS_BYTES_MAX;
-            case HELLO, HELLO_ACK, PING, PONG, PEER_RECORD, GENESIS_ACCEPT, GENESIS_QUERY, DICE_COMMITMENT,
+            case HELLO, PING, PONG, PEER_RECORD, GENESIS_ACCEPT, GENESIS_QUERY, DICE_COMMITMENT,
                     DICE_REVEAL, DICE_NONCE_SEED, PROPOSAL, VOTE, NACK, CERTIFICATE_QUERY -> SMALL_MESSAGE_BYTES_MAX;
             case KIND_NOT_SET -> 0;
         };
@@ -89,7 +92,7 @@ public final class WireLimits {
     /** Length of an Ed25519 signature. */
     public static final int SIGNATURE_BYTES = 64;
 
-    /** Length of a dice nonce and of a handshake nonce. */
+    /** Length of a dice nonce. */
     public static final int NONCE_BYTES = 32;
 
     private WireLimits() {

@@ -66,6 +66,15 @@ public final class DaemonMetrics {
                     .description("messages rejected by the transport or the engine").tag("reason", reason.label())
                     .register(registry);
         }
+        for (io.dicemesh.node.net.DisconnectCause cause : io.dicemesh.node.net.DisconnectCause.values()) {
+            FunctionCounter.builder("dicemesh.disconnects", transport, t -> t.get().disconnects(cause))
+                    .description("mesh channels closed, by cause").tag("cause", cause.label()).register(registry);
+        }
+        for (io.dicemesh.node.net.Limited what : io.dicemesh.node.net.Limited.values()) {
+            FunctionCounter.builder("dicemesh.limited", transport, t -> t.get().limited(what))
+                    .description("work peers asked for that a rate limit or connection budget left undone")
+                    .tag("what", what.label()).register(registry);
+        }
     }
 
     /** Counts what the engine reports. */

@@ -75,9 +75,8 @@ final class Dialer {
         }
     }
 
-    /** Dials every target that is due; {@code openChannels} counts against {@link TransportConfig#connectionsMax}. */
-    void tick(long nowMs, int openChannels) {
-        boolean room = openChannels < config.connectionsMax();
+    /** Dials every target that is due, if {@code room} says the outbound budget has room. */
+    void tick(long nowMs, boolean room) {
         for (Target target : reconnector.poll(nowMs, this::isConnected, t -> room && isDialable(t))) {
             InetSocketAddress addr = addressOf(target);
             if (addr == null) {

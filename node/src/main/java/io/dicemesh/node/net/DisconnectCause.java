@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum DisconnectCause {
     /** A frame failed verification (oversize, garbage, bad signature, wrong version, message before handshake). */
     REJECTED_FRAME,
-    /** The peer's Hello or HelloAck was invalid (wrong nonce, id not matching the sender, unexpected id). */
+    /** TLS failed or the peer's certificate proved no acceptable node (forged Hello, another key, unexpected id). */
     HANDSHAKE_FAILED,
     /** The peer broke a mesh rule after the handshake (e.g. a PeerList over its limit). */
     PROTOCOL_VIOLATION,
@@ -16,8 +16,12 @@ public enum DisconnectCause {
     SELF_CONNECTION,
     /** Another channel to the same peer won the one-connection-per-pair rule. */
     DUPLICATE_CONNECTION,
-    /** Refused because {@link TransportConfig#connectionsMax} channels were open. */
+    /** A channel kept over a newer one of its peer did not answer the probe that had to prove it alive. */
+    UNANSWERED_PROBE,
+    /** Refused because its connection budget (handshaking, inbound, outbound, or its address's share) was full. */
     CONNECTIONS_FULL,
+    /** Closed to make room for a peer this node shares a table with (the inbound budget was full). */
+    EVICTED_FOR_WANTED,
     PEER_CLOSED,
     IO_ERROR,
     /** This transport is closing. */

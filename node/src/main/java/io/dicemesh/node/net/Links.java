@@ -6,7 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which channel each peer is bound to, and the one-connection-per-pair rule, without sockets. When a second channel
- * to the same peer completes its handshake, both sides keep the same one: the channel opened by the lower
+ * to the same peer completes its handshake (and TLS has proven it is that peer), the old one stays if it is
+ * established and live (bound for longer than the pairing race lasts and heard from lately: see
+ * {@link Link#establishedAndLive}); a live channel is never replaced without evidence it is dead, and the caller
+ * probes it ({@link Outcome#KEPT_LIVE}). Otherwise both sides keep the same one: the channel opened by the lower
  * {@link NodeId} wins; when both were opened by the same node (it redialed, e.g. after a restart), the newer one
  * wins. Binding and unbinding are serialized and report peer up/down to the listener in order, under the lock, so
  * the listener must not block. Lookups ({@link #get}) take no lock.
@@ -19,6 +22,15 @@ final class Links<L extends Links.Link> {
     interface Link {
         /** True when this node dialed the connection, false when the peer did. */
         boolean openedBySelf();
+
+        /**
+         * True when the channel was bound longer ago than a pairing race lasts and has received a frame within the
+         * last two heartbeat intervals (a live peer sends at least a Ping per interval): then a newer channel of
+         * the same peer does not replace it. Both ends see the same channel carry traffic, so they agree.
+         */
+        default boolean establishedAndLive() {
+            return false;
+        }
     }
 
     /** Told when a peer gains its first bound channel or loses its last. */
@@ -38,7 +50,12 @@ final class Links<L extends Links.Link> {
         /** The peer had a channel that loses to this one; the caller closes {@code loser}. */
         REPLACED,
         /** The peer's existing channel wins; the caller closes this one ({@code loser}). */
-        LOST
+        LOST,
+        /**
+         * The peer's existing channel is established and live, so it stays; the caller closes this one
+         * ({@code loser}) and probes the old one, which is closed if it does not answer.
+         */
+        KEPT_LIVE
     }
 
     private final NodeId self;
@@ -76,6 +93,9 @@ final class Links<L extends Links.Link> {
         }
         if (old == link) {
             throw new IllegalStateException("channel to " + peer.shortHex() + " bound twice");
+        }
+        if (old.establishedAndLive()) {
+            return new Bind<>(Outcome.KEPT_LIVE, link);
         }
         if (newWins(self, peer, old.openedBySelf(), link.openedBySelf())) {
             bound.put(peer, link);

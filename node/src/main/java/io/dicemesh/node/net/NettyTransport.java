@@ -26,6 +26,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -51,8 +52,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mesh transport over Netty TCP (DESIGN section 4). It accepts and dials connections, runs the signed
- * handshake on each, keeps one bound connection per peer, gossips signed peer records, sends heartbeats, closes
+ * The mesh transport over Netty TCP (DESIGN section 4). It accepts and dials connections, runs TLS 1.3 on each
+ * with the node's {@link NodeCertificate} (so a channel is bound to the node whose key signed its transcript), keeps one bound connection per peer, gossips signed peer records, sends heartbeats, closes
  * silent channels, redials wanted peers with backoff and jitter, and bounds every peer's outbound queue by bytes.
  * Only envelopes that passed the {@link EnvelopeVerifier}, of non-mesh kinds, reach the {@link InboundHandler}; a
  * peer that sends anything invalid is disconnected, logged once at WARN and counted.
@@ -96,6 +97,7 @@ public final class NettyTransport implements AutoCloseable {
     private final PeerTable peerTable;
     private final PeerGossip gossip;
     private final Dialer dialer;
+    private final ConnectionBudget<PeerChannel> budget;
     private final Set<PeerChannel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openCount = new AtomicInteger();
 
@@ -112,6 +114,7 @@ public final class NettyTransport implements AutoCloseable {
     private volatile int boundPort = -1;
     private volatile String advertisedAddr;
     private volatile Envelope ownRecord;
+    private volatile MeshTls tls;
     private long nextGossipAtMs;
 
     public NettyTransport(Identity identity, TransportConfig config, EnvelopeVerifier verifier,
@@ -124,6 +127,8 @@ public final class NettyTransport implements AutoCloseable {
         this.peerTable = new PeerTable(identity.nodeId(), PeerTable.KNOWN_PEERS_MAX, links::isConnected);
         this.gossip = new PeerGossip(identity, verifier, peerTable, System::currentTimeMillis);
         this.dialer = new Dialer(config, links, peerTable, this::connect, new Random(secureRandom.nextLong()));
+        this.budget = new ConnectionBudget<>(ConnectionBudget.Limits.of(config.connectionsMax()),
+                id -> peerTable.wanted().contains(id));
     }
 
     /**
@@ -145,6 +150,7 @@ public final class NettyTransport implements AutoCloseable {
             boundPort = local.getPort();
             advertisedAddr = config.advertisedAddr() != null ? config.advertisedAddr() : deriveAdvertised(local);
             ownRecord = gossip.ownRecord(advertisedAddr);
+            tls = new MeshTls(NodeCertificate.create(identity, advertisedAddr, secureRandom), verifier, secureRandom);
             bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.SO_KEEPALIVE, true)
@@ -340,33 +346,54 @@ public final class NettyTransport implements AutoCloseable {
         return openCount.get();
     }
 
-    /** Admits a newly opened channel, or says why not. */
+    /** Admits a newly opened channel into its budget, or says why not. */
     DisconnectCause admit(PeerChannel channel) {
         if (closed) {
             return DisconnectCause.SHUTDOWN;
         }
-        if (openCount.incrementAndGet() > config.connectionsMax()) {
-            openCount.decrementAndGet();
+        String refusal = budget.admit(channel);
+        if (refusal != null) {
+            counters.limited(Limited.HANDSHAKING_CONNECTION, 1);
+            log.debug("refusing {}: {}", channel.who(), refusal);
             return DisconnectCause.CONNECTIONS_FULL;
         }
+        openCount.incrementAndGet();
         open.add(channel);
         return null;
     }
 
-    Handshake newHandshake(NodeId expectedPeer) {
-        byte[] nonce = new byte[WireLimits.NONCE_BYTES];
-        secureRandom.nextBytes(nonce);
-        String listenAddr = advertisedAddr; // null only for a channel accepted in the instant before start() ends
-        return new Handshake(identity, listenAddr == null ? "" : listenAddr, nonce, expectedPeer);
+    /** Whether this node shares a table with {@code peer} (it named it in {@link #wantPeers}). */
+    boolean isWanted(NodeId peer) {
+        return peerTable.wanted().contains(peer);
+    }
+
+    /** The TLS setup, or null in the instant before {@link #start} made it. */
+    MeshTls tls() {
+        return tls;
     }
 
     /** A channel's handshake proved its peer: bind it (or drop it as a duplicate) and greet with a PeerList. */
     void onBound(PeerChannel channel) {
         NodeId peer = channel.peer();
-        Links.Bind<PeerChannel> bind = links.bind(channel, peer);
         if (channel.target() != null) {
             dialer.onBound(channel.target(), peer, nowMs());
         }
+        ConnectionBudget.Bind<PeerChannel> room = budget.bind(channel);
+        if (!room.admitted()) {
+            counters.limited(Limited.INBOUND_CHANNEL, 1);
+            if (channel.closeWith(DisconnectCause.CONNECTIONS_FULL)) {
+                log.debug("closing {}: {}", channel.who(), room.refusal());
+            }
+            return;
+        }
+        if (room.evicted() != null) {
+            counters.limited(Limited.EVICTED_FOR_WANTED, 1);
+            if (room.evicted().closeWith(DisconnectCause.EVICTED_FOR_WANTED)) {
+                log.info("closing {} to make room for {}, a peer this node shares a table with",
+                        room.evicted().who(), channel.who());
+            }
+        }
+        Links.Bind<PeerChannel> bind = links.bind(channel, peer);
         switch (bind.outcome()) {
             case BOUND -> {
                 log.info("{} up ({}, listens on '{}')", channel.who(), channel.openedBySelf() ? "dialed" : "accepted",
@@ -382,6 +409,16 @@ public final class NettyTransport implements AutoCloseable {
                 log.debug("peer {}: closing duplicate channel {}", peer.shortHex(), channel.who());
                 channel.closeWith(DisconnectCause.DUPLICATE_CONNECTION);
             }
+            case KEPT_LIVE -> {
+                // A live channel is never replaced on a newer one's say-so: keep it, and make it prove it is alive.
+                log.debug("peer {}: keeping its live channel, closing the newer {} and probing the old", peer
+                        .shortHex(), channel.who());
+                channel.closeWith(DisconnectCause.DUPLICATE_CONNECTION);
+                PeerChannel kept = links.get(peer);
+                if (kept != null) {
+                    kept.probe();
+                }
+            }
         }
     }
 
@@ -389,6 +426,7 @@ public final class NettyTransport implements AutoCloseable {
     void onClosed(PeerChannel channel, DisconnectCause cause, boolean admitted) {
         if (admitted && open.remove(channel)) {
             openCount.decrementAndGet();
+            budget.release(channel);
         }
         NodeId peer = channel.peer();
         if (peer != null) {
@@ -407,8 +445,11 @@ public final class NettyTransport implements AutoCloseable {
         }
     }
 
-    void onPeerList(PeerChannel channel, PeerList list) {
-        PeerGossip.Outcome outcome = gossip.accept(list);
+    void onPeerList(PeerChannel channel, PeerList list, PeerGossip.VerifyBudget budget) {
+        PeerGossip.Outcome outcome = gossip.accept(list, budget);
+        if (outcome.skipped() > 0) {
+            counters.limited(Limited.PEER_RECORD, outcome.skipped());
+        }
         if (outcome.overLimit()) {
             channel.misbehaved(DisconnectCause.PROTOCOL_VIOLATION, "PeerList of " + list.getPeersCount()
                     + " records, the limit is " + WireLimits.PEERS_PER_LIST_MAX);
@@ -421,8 +462,21 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     void sendPing(PeerChannel channel) {
+        sendPing(channel, nextPingNonce());
+    }
+
+    void sendPing(PeerChannel channel, long nonce) {
         channel.trySend(Signatures.seal(identity, Body.newBuilder().setPing(Ping.newBuilder()
-                .setNonce(ThreadLocalRandom.current().nextLong()).setSentAtMs(System.currentTimeMillis())).build()));
+                .setNonce(nonce).setSentAtMs(System.currentTimeMillis())).build()));
+    }
+
+    /** A random nonzero Ping nonce (zero means "no probe outstanding" to a channel). */
+    long nextPingNonce() {
+        long nonce;
+        do {
+            nonce = ThreadLocalRandom.current().nextLong();
+        } while (nonce == 0);
+        return nonce;
     }
 
     void sendPong(PeerChannel channel, Ping ping) {
@@ -436,10 +490,18 @@ public final class NettyTransport implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                MeshTls meshTls = tls;
+                if (meshTls == null) { // accepted in the instant before start() made the certificate
+                    ch.close();
+                    return;
+                }
+                SslHandler tlsHandler = new SslHandler(meshTls.newEngine(openedBySelf));
+                tlsHandler.setHandshakeTimeoutMillis(0); // PeerChannel's own timer counts the handshake timeout
                 ch.pipeline()
                         .addLast("traffic", traffic)
                         .addLast("idle", new IdleStateHandler(config.idleTimeoutMs(), config.heartbeatIntervalMs(),
                                 0, TimeUnit.MILLISECONDS))
+                        .addLast("tls", tlsHandler)
                         .addLast("frames", FrameCodec.newDecoder())
                         .addLast("peer", new PeerChannel(NettyTransport.this, ch, openedBySelf, target));
             }
@@ -453,7 +515,7 @@ public final class NettyTransport implements AutoCloseable {
         }
         try {
             long nowMs = nowMs();
-            dialer.tick(nowMs, openCount.get());
+            dialer.tick(nowMs, budget.outboundRoom());
             if (nowMs >= nextGossipAtMs) {
                 nextGossipAtMs = nowMs + config.peerGossipIntervalMs();
                 gossipToAll();

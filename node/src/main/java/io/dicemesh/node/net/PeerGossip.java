@@ -28,12 +28,14 @@ final class PeerGossip {
      * The outcome of one received list.
      *
      * @param learned   records newer than what was known
-     * @param ignored   records already known, describing this node, future-dated, with an unusable address, or
-     *                  dropped because the table is full of peers it must keep
+     * @param ignored   records already known or not newer than known, describing this node, future-dated, with
+     *                  an unusable address, or dropped because the table is full of peers it must keep
+     * @param skipped   records left unread because the sender's verification budget was spent (gossip repeats
+     *                  itself, so a genuine record comes again)
      * @param rejection the first record that failed verification, or null; the sender relayed a forgery
      * @param overLimit the list holds more than {@link WireLimits#PEERS_PER_LIST_MAX} records (nothing was read)
      */
-    record Outcome(int learned, int ignored, Rejection rejection, boolean overLimit) {
+    record Outcome(int learned, int ignored, int skipped, Rejection rejection, boolean overLimit) {
     }
 
     private final Identity self;
@@ -62,27 +64,41 @@ final class PeerGossip {
         return Body.newBuilder().setPeerList(PeerList.newBuilder().addPeers(ownRecord).addAllPeers(others)).build();
     }
 
-    /** Checks every record of a received list and keeps the valid newer ones; stops at the first forgery. */
-    Outcome accept(PeerList list) {
+    /** Decides whether one more record of a list may be verified: the sender's budget of signature checks. */
+    interface VerifyBudget {
+        boolean tryTake();
+    }
+
+    /**
+     * Checks the records of a received list and keeps the valid newer ones; stops at the first forgery. A record
+     * not newer than the one kept is ignored without a signature check; the others each take one unit of
+     * {@code budget} first, and once it is spent the rest are skipped.
+     */
+    Outcome accept(PeerList list, VerifyBudget budget) {
         if (list.getPeersCount() > WireLimits.PEERS_PER_LIST_MAX) {
-            return new Outcome(0, 0, null, true);
+            return new Outcome(0, 0, 0, null, true);
         }
         long nowMs = wallClockMs.getAsLong();
         int learned = 0;
         int ignored = 0;
+        int skipped = 0;
         for (Envelope record : list.getPeersList()) {
-            if (table.holds(record)) {
+            if (table.holds(record) || table.hasAtLeastAsNew(record)) {
                 ignored++;
+                continue;
+            }
+            if (!budget.tryTake()) {
+                skipped++;
                 continue;
             }
             VerifyResult r = verifier.verify(record, Body.KindCase.PEER_RECORD);
             if (r instanceof Rejection rejection) {
-                return new Outcome(learned, ignored, rejection, false);
+                return new Outcome(learned, ignored, skipped, rejection, false);
             }
             Verified v = (Verified) r;
             PeerRecord pr = v.body().getPeerRecord();
             if (!v.sender().matches(pr.getNodeId())) {
-                return new Outcome(learned, ignored, new Rejection(RejectReason.BAD_SENDER,
+                return new Outcome(learned, ignored, skipped, new Rejection(RejectReason.BAD_SENDER,
                         "peer record of another node signed by " + v.sender().shortHex()), false);
             }
             if (!usable(pr, nowMs)) {
@@ -96,7 +112,7 @@ final class PeerGossip {
                 ignored++;
             }
         }
-        return new Outcome(learned, ignored, null, false);
+        return new Outcome(learned, ignored, skipped, null, false);
     }
 
     private boolean usable(PeerRecord pr, long nowMs) {

@@ -1,5 +1,8 @@
 package io.dicemesh.node.net;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.dicemesh.protocol.Body;
+
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.protocol.Envelope;
 import java.util.ArrayList;
@@ -73,6 +76,27 @@ final class PeerTable {
         }
         Known k = known.get(NodeId.of(record.getSender()));
         return k != null && k.record().equals(record);
+    }
+
+    /**
+     * True when a record at least as new as this one's claimed {@code seen_at} is kept for the node it claims to
+     * describe. Read from the unverified body: a record that claims no more than what is known would be ignored
+     * even if genuine, so it needs no signature check (a replayed old record costs nothing).
+     */
+    synchronized boolean hasAtLeastAsNew(Envelope record) {
+        if (!NodeId.isWellFormed(record.getSender())) {
+            return false;
+        }
+        Known k = known.get(NodeId.of(record.getSender()));
+        if (k == null) {
+            return false;
+        }
+        try {
+            Body body = Body.parseFrom(record.getBody());
+            return body.hasPeerRecord() && body.getPeerRecord().getSeenAtMs() <= k.seenAtMs();
+        } catch (InvalidProtocolBufferException e) {
+            return false;
+        }
     }
 
     synchronized String addressOf(NodeId peer) {

@@ -19,8 +19,10 @@ import java.util.Objects;
  * @param reconnectBaseMs      first reconnect delay; doubles per failed attempt, with jitter
  * @param reconnectMaxMs       largest reconnect delay
  * @param outboundQueueBytesMax bytes one peer's outbound queue may hold; a send that would exceed it is dropped
- * @param connectionsMax       most open channels (inbound and outbound, bound or handshaking); also the most
- *                             peers {@link NettyTransport#wantPeers} may name
+ * @param connectionsMax       the scale of the connection budgets ({@link ConnectionBudget.Limits#of}): half of
+ *                             it for this node's dials, half for bound inbound channels, an eighth more for
+ *                             handshakes, with per-address shares; also the most peers
+ *                             {@link NettyTransport#wantPeers} may name
  * @param peerGossipIntervalMs how often a PeerList goes to every connected peer
  */
 public record TransportConfig(InetSocketAddress listen, String advertisedAddr, List<InetSocketAddress> join,

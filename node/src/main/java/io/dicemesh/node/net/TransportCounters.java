@@ -15,6 +15,7 @@ final class TransportCounters {
     private final EnumMap<RejectReason, LongAdder> rejected = adders(RejectReason.class);
     private final EnumMap<DisconnectCause, LongAdder> disconnects = adders(DisconnectCause.class);
     private final EnumMap<DropCause, LongAdder> drops = adders(DropCause.class);
+    private final EnumMap<Limited, LongAdder> limited = adders(Limited.class);
 
     private static <E extends Enum<E>> EnumMap<E, LongAdder> adders(Class<E> type) {
         EnumMap<E, LongAdder> map = new EnumMap<>(type);
@@ -49,6 +50,10 @@ final class TransportCounters {
         drops.get(cause).increment();
     }
 
+    void limited(Limited what, int n) {
+        limited.get(what).add(n);
+    }
+
     TransportStats snapshot() {
         Map<String, Long> drop = new HashMap<>();
         long dropped = 0;
@@ -61,7 +66,9 @@ final class TransportCounters {
         rejected.forEach((reason, n) -> rej.put(reason.label(), n.sum()));
         Map<String, Long> disc = new HashMap<>();
         disconnects.forEach((cause, n) -> disc.put(cause.label(), n.sum()));
+        Map<String, Long> lim = new HashMap<>();
+        limited.forEach((what, n) -> lim.put(what.label(), n.sum()));
         return new TransportStats(bytesIn.sum(), bytesOut.sum(), framesIn.sum(), framesOut.sum(), rej, disc, dropped,
-                drop);
+                drop, lim);
     }
 }

@@ -11,14 +11,16 @@ import java.util.Map;
  * @param disconnects closed channels by {@link DisconnectCause#label()} (every cause present)
  * @param droppedSends sends refused by {@link NettyTransport#send}, all causes together
  * @param drops       refused sends by {@link DropCause#label()} (every cause present)
+ * @param limited     work left undone by a rate limit or budget, by {@link Limited#label()} (every kind present)
  */
 public record TransportStats(long bytesIn, long bytesOut, long framesIn, long framesOut, Map<String, Long> rejected,
-        Map<String, Long> disconnects, long droppedSends, Map<String, Long> drops) {
+        Map<String, Long> disconnects, long droppedSends, Map<String, Long> drops, Map<String, Long> limited) {
 
     public TransportStats {
         rejected = Map.copyOf(rejected);
         disconnects = Map.copyOf(disconnects);
         drops = Map.copyOf(drops);
+        limited = Map.copyOf(limited);
     }
 
     public long rejected(RejectReason reason) {
@@ -31,5 +33,9 @@ public record TransportStats(long bytesIn, long bytesOut, long framesIn, long fr
 
     public long drops(DropCause cause) {
         return drops.getOrDefault(cause.label(), 0L);
+    }
+
+    public long limited(Limited what) {
+        return limited.getOrDefault(what.label(), 0L);
     }
 }

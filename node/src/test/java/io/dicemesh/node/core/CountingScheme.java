@@ -4,11 +4,11 @@ import io.dicemesh.crypto.SignatureScheme;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Ed25519, counting the signature checks made, so a test can tell work that was skipped from work that was done. */
-final class CountingScheme implements SignatureScheme {
+public final class CountingScheme implements SignatureScheme {
     private final SignatureScheme inner = SignatureScheme.ed25519();
     private final AtomicLong verifications = new AtomicLong();
 
-    long verifications() {
+    public long verifications() {
         return verifications.get();
     }
 

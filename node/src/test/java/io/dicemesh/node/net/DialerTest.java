@@ -54,22 +54,22 @@ class DialerTest {
     @Test
     void aJoinAddressIsDialedAtOnceAndRedialedAfterAFailure() {
         dialer.addJoin(joinAddr, 0);
-        dialer.tick(0, 0);
+        dialer.tick(0, true);
         assertEquals(List.of(new Dial(new Dialer.JoinTarget(joinAddr), joinAddr)), dials);
-        dialer.tick(5, 0);
+        dialer.tick(5, true);
         assertEquals(1, dials.size(), "one dial in flight at a time");
         dialer.dialFailed(new Dialer.JoinTarget(joinAddr), 5);
-        dialer.tick(5 + config.reconnectBaseMs(), 0);
+        dialer.tick(5 + config.reconnectBaseMs(), true);
         assertEquals(2, dials.size());
     }
 
     @Test
     void aWantedPeerIsDialedOnlyOnceItsAddressIsKnown() {
         dialer.setWanted(Set.of(bob.nodeId()), 0);
-        dialer.tick(0, 0);
+        dialer.tick(0, true);
         assertTrue(dials.isEmpty());
         learn(bob, "10.0.0.2:7001", 1);
-        dialer.tick(1, 0);
+        dialer.tick(1, true);
         assertEquals(List.of(new Dial(new Dialer.PeerTarget(bob.nodeId()),
                 new InetSocketAddress(com.google.common.net.InetAddresses.forString("10.0.0.2"), 7001))), dials);
     }
@@ -77,9 +77,9 @@ class DialerTest {
     @Test
     void nothingIsDialedWhenTheConnectionsAreFull() {
         dialer.addJoin(joinAddr, 0);
-        dialer.tick(0, config.connectionsMax());
+        dialer.tick(0, false);
         assertTrue(dials.isEmpty());
-        dialer.tick(1, 0);
+        dialer.tick(1, true);
         assertEquals(1, dials.size());
     }
 
@@ -87,15 +87,15 @@ class DialerTest {
     void aConnectedJoinIsNotRedialedUntilItsNodeGoesAway() {
         Dialer.JoinTarget join = new Dialer.JoinTarget(joinAddr);
         dialer.addJoin(joinAddr, 0);
-        dialer.tick(0, 0);
+        dialer.tick(0, true);
         Conn c = new Conn(true);
         links.bind(c, bob.nodeId());
         dialer.onBound(join, bob.nodeId(), 1);
-        dialer.tick(10_000, 1);
+        dialer.tick(10_000, true);
         assertEquals(1, dials.size());
         links.unbind(c, bob.nodeId());
-        dialer.tick(20_000, 0);
-        dialer.tick(20_000 + config.reconnectBaseMs(), 0);
+        dialer.tick(20_000, true);
+        dialer.tick(20_000 + config.reconnectBaseMs(), true);
         assertEquals(2, dials.size());
     }
 
@@ -103,10 +103,10 @@ class DialerTest {
     void aJoinDialClosedAsARaceLoserCountsAsConnected() {
         Dialer.JoinTarget join = new Dialer.JoinTarget(joinAddr);
         dialer.addJoin(joinAddr, 0);
-        dialer.tick(0, 0);
+        dialer.tick(0, true);
         links.bind(new Conn(false), bob.nodeId());
         dialer.onClosedUnbound(join, DisconnectCause.PEER_CLOSED, bob.nodeId(), 1);
-        dialer.tick(10_000, 1);
+        dialer.tick(10_000, true);
         assertEquals(1, dials.size(), "no redial while bob is connected");
     }
 
@@ -114,9 +114,9 @@ class DialerTest {
     void aJoinAddressThatIsThisNodeIsDropped() {
         Dialer.JoinTarget join = new Dialer.JoinTarget(joinAddr);
         dialer.addJoin(joinAddr, 0);
-        dialer.tick(0, 0);
+        dialer.tick(0, true);
         dialer.onClosedUnbound(join, DisconnectCause.SELF_CONNECTION, self.nodeId(), 1);
-        dialer.tick(100_000, 0);
+        dialer.tick(100_000, true);
         assertEquals(1, dials.size());
     }
 

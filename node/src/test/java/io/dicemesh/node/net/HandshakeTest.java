@@ -1,7 +1,6 @@
 package io.dicemesh.node.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,191 +8,132 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.dicemesh.crypto.EnvelopeVerifier;
 import io.dicemesh.crypto.Identity;
+import io.dicemesh.crypto.Sha256;
 import io.dicemesh.crypto.Signatures;
-import io.dicemesh.crypto.Verified;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.Hello;
-import io.dicemesh.protocol.HelloAck;
 import io.dicemesh.protocol.Ping;
 import io.dicemesh.protocol.WireLimits;
+import java.security.KeyPair;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The handshake state machine, fed messages directly: no sockets. */
+/** The node certificate and what a completed handshake may bind, without sockets. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HandshakeTest {
     private final EnvelopeVerifier verifier = new EnvelopeVerifier();
     private final Identity alice = Nets.identity();
-    private final Identity bob = Nets.identity();
+    private final Identity lena = Nets.identity();
     private final Identity mallory = Nets.identity();
 
-    private static byte[] nonce() {
-        byte[] n = new byte[WireLimits.NONCE_BYTES];
-        Nets.RANDOM.nextBytes(n);
-        return n;
-    }
-
-    private Verified verified(Envelope e) {
-        return assertInstanceOf(Verified.class, verifier.verify(e));
-    }
-
-    private static Envelope hello(Identity signer, ByteString nodeId, byte[] nonce, int version, String addr) {
+    private static Envelope hello(Identity signer, ByteString nodeId, KeyPair tlsKey, int version, String addr) {
         return Signatures.seal(signer, Body.newBuilder().setHello(Hello.newBuilder().setNodeId(nodeId)
-                .setListenAddr(addr).setNonce(ByteString.copyFrom(nonce)).setVersion(version)).build());
+                .setListenAddr(addr).setTlsKeySha256(ByteString.copyFrom(Sha256.hash(tlsKey.getPublic()
+                        .getEncoded()))).setVersion(version)).build());
     }
 
-    private static Envelope ack(Identity signer, Identity answered, byte[] nonce) {
-        return Signatures.seal(signer, Body.newBuilder().setHelloAck(HelloAck.newBuilder()
-                .setPeerId(answered.nodeId().byteString()).setPeerNonce(ByteString.copyFrom(nonce))).build());
+    private NodeCertificate.PeerHello check(NodeCertificate c) throws CertificateException {
+        return NodeCertificate.check(new X509Certificate[] {c.certificate()}, verifier);
     }
 
-    private Handshake.Failed failed(Handshake.Step step, Handshake.Failure failure) {
-        Handshake.Failed f = assertInstanceOf(Handshake.Failed.class, step);
-        assertEquals(failure, f.failure(), f.detail());
-        return f;
-    }
-
-    @Test
-    void bothSidesBindToEachOtherAfterHelloAndAck() {
-        Handshake a = new Handshake(alice, "127.0.0.1:7001", nonce(), null);
-        Handshake b = new Handshake(bob, "127.0.0.1:7002", nonce(), alice.nodeId());
-        Envelope ackFromB = assertInstanceOf(Handshake.Reply.class, b.onMessage(verified(a.hello()))).envelope();
-        Envelope ackFromA = assertInstanceOf(Handshake.Reply.class, a.onMessage(verified(b.hello()))).envelope();
-        assertEquals(Handshake.State.AWAITING_ACK, a.state());
-        assertEquals(bob.nodeId(), a.claimedPeer());
-        Handshake.Done doneA = assertInstanceOf(Handshake.Done.class, a.onMessage(verified(ackFromB)));
-        Handshake.Done doneB = assertInstanceOf(Handshake.Done.class, b.onMessage(verified(ackFromA)));
-        assertEquals(bob.nodeId(), doneA.peer());
-        assertEquals("127.0.0.1:7002", doneA.listenAddr());
-        assertEquals(alice.nodeId(), doneB.peer());
-        assertEquals(Handshake.State.BOUND, a.state());
-        assertEquals(Handshake.State.BOUND, b.state());
+    private void assertRefused(NodeCertificate c, String why) {
+        CertificateException e = assertThrows(CertificateException.class, () -> check(c));
+        assertTrue(e.getMessage().contains(why), e.getMessage());
     }
 
     @Test
-    void theHelloCarriesTheSendersIdFreshNonceAndVersion() {
-        byte[] n = nonce();
-        Hello h = verified(new Handshake(alice, "", n, null).hello()).body().getHello();
-        assertEquals(alice.nodeId().byteString(), h.getNodeId());
-        assertEquals(ByteString.copyFrom(n), h.getNonce());
-        assertEquals(WireLimits.PROTOCOL_VERSION, h.getVersion());
-        assertEquals("", h.getListenAddr());
+    void aNodesOwnCertificateProvesItsIdAndListenAddress() throws Exception {
+        NodeCertificate c = NodeCertificate.create(alice, "127.0.0.1:7001", Nets.RANDOM);
+        NodeCertificate.PeerHello proven = check(c);
+        assertEquals(alice.nodeId(), proven.peer());
+        assertEquals("127.0.0.1:7001", proven.listenAddr());
+        assertEquals(proven.listenAddr(), check(NodeCertificate.create(alice, "127.0.0.1:7001", Nets.RANDOM))
+                .listenAddr());
     }
 
     @Test
-    void aHelloAckSigningTheWrongNonceFails() {
-        Handshake a = new Handshake(alice, "", nonce(), null);
-        a.onMessage(verified(new Handshake(bob, "", nonce(), null).hello()));
-        Handshake.Failed f = failed(a.onMessage(verified(ack(bob, alice, nonce()))), Handshake.Failure.INVALID);
-        assertTrue(f.detail().contains("nonce"), f.detail());
-        assertEquals(Handshake.State.FAILED, a.state());
+    void eachCertificateHasItsOwnFreshKey() {
+        NodeCertificate a = NodeCertificate.create(alice, "", Nets.RANDOM);
+        NodeCertificate b = NodeCertificate.create(alice, "", Nets.RANDOM);
+        assertTrue(!a.certificate().getPublicKey().equals(b.certificate().getPublicKey()));
     }
 
-    /** A listen address that names a host would be looked up when dialed, on an event loop: refused. */
+    /** Finding 1 in certificate form: a relay copies another node's signed Hello into a certificate of its key. */
     @Test
-    void aHelloAdvertisingAHostNameFails() {
-        Handshake a = new Handshake(alice, "", nonce(), null);
-        Envelope named = hello(mallory, mallory.nodeId().byteString(), nonce(), WireLimits.PROTOCOL_VERSION,
-                "slow-dns.example:7000");
-        Handshake.Failed f = failed(a.onMessage(verified(named)), Handshake.Failure.INVALID);
-        assertTrue(f.detail().contains("not an IP address"), f.detail());
-    }
-
-    @Test
-    void aHelloWhoseNodeIdIsNotItsSenderFails() {
-        Handshake a = new Handshake(alice, "", nonce(), null);
-        Envelope forged = hello(mallory, bob.nodeId().byteString(), nonce(), WireLimits.PROTOCOL_VERSION, "");
-        Handshake.Failed f = failed(a.onMessage(verified(forged)), Handshake.Failure.INVALID);
-        assertTrue(f.detail().contains("node_id"), f.detail());
+    void anotherNodesHelloInACertificateOfAnotherKeyIsRefused() {
+        NodeCertificate lenas = NodeCertificate.create(lena, "127.0.0.1:7002", Nets.RANDOM);
+        Envelope lenasHello = helloOf(lenas);
+        NodeCertificate relayed = NodeCertificate.withHello(NodeCertificate.newKeyPair(Nets.RANDOM), lenasHello,
+                Nets.RANDOM);
+        assertRefused(relayed, "signed for another TLS key");
     }
 
     @Test
-    void aHelloAckFromAnotherSignerThanTheHelloFails() {
-        byte[] n = nonce();
-        Handshake a = new Handshake(alice, "", n, null);
-        a.onMessage(verified(new Handshake(bob, "", nonce(), null).hello()));
-        failed(a.onMessage(verified(ack(mallory, alice, n))), Handshake.Failure.INVALID);
+    void aHelloNamingAnotherNodeThanItsSignerIsRefused() {
+        KeyPair key = NodeCertificate.newKeyPair(Nets.RANDOM);
+        Envelope lie = hello(mallory, lena.nodeId().byteString(), key, WireLimits.PROTOCOL_VERSION, "");
+        assertRefused(NodeCertificate.withHello(key, lie, Nets.RANDOM), "names a node other than its signer");
     }
 
     @Test
-    void aHelloAckAnsweringAnotherNodesHelloFails() {
-        byte[] n = nonce();
-        Handshake a = new Handshake(alice, "", n, null);
-        a.onMessage(verified(new Handshake(bob, "", nonce(), null).hello()));
-        failed(a.onMessage(verified(ack(bob, mallory, n))), Handshake.Failure.INVALID);
+    void anotherVersionAHostNameOrAnotherKindIsRefused() {
+        KeyPair key = NodeCertificate.newKeyPair(Nets.RANDOM);
+        ByteString id = mallory.nodeId().byteString();
+        assertRefused(NodeCertificate.withHello(key, hello(mallory, id, key, WireLimits.PROTOCOL_VERSION + 1, ""),
+                Nets.RANDOM), "protocol version");
+        assertRefused(NodeCertificate.withHello(key, hello(mallory, id, key, WireLimits.PROTOCOL_VERSION,
+                "example.com:7000"), Nets.RANDOM), "listen address");
+        Envelope ping = Signatures.seal(mallory, Body.newBuilder().setPing(Ping.newBuilder().setNonce(1)).build());
+        assertRefused(NodeCertificate.withHello(key, ping, Nets.RANDOM), "unexpected-kind");
     }
 
     @Test
-    void aMessageBeforeTheHandshakeIsAnUnexpectedKind() {
-        Handshake a = new Handshake(alice, "", nonce(), null);
-        Envelope ping = Signatures.seal(bob, Body.newBuilder().setPing(Ping.newBuilder().setNonce(1)).build());
-        failed(a.onMessage(verified(ping)), Handshake.Failure.UNEXPECTED_KIND);
-
-        Handshake b = new Handshake(alice, "", nonce(), null);
-        b.onMessage(verified(new Handshake(bob, "", nonce(), null).hello()));
-        failed(b.onMessage(verified(Nets.app(bob, "too early"))), Handshake.Failure.UNEXPECTED_KIND);
+    void aForgedSignatureOrUnparseableHelloIsRefused() {
+        KeyPair key = NodeCertificate.newKeyPair(Nets.RANDOM);
+        Envelope good = hello(mallory, mallory.nodeId().byteString(), key, WireLimits.PROTOCOL_VERSION, "");
+        byte[] sig = good.getSignature().toByteArray();
+        sig[0] ^= 1;
+        assertRefused(NodeCertificate.withHello(key, good.toBuilder().setSignature(ByteString.copyFrom(sig)).build(),
+                Nets.RANDOM), "bad-signature");
+        Envelope junk = Envelope.newBuilder().setBody(ByteString.copyFromUtf8("not a body")).build();
+        assertRefused(NodeCertificate.withHello(key, junk, Nets.RANDOM), "Hello");
     }
 
     @Test
-    void anAckBeforeTheHelloOrASecondHelloFails() {
-        byte[] n = nonce();
-        Handshake a = new Handshake(alice, "", n, null);
-        failed(a.onMessage(verified(ack(bob, alice, n))), Handshake.Failure.INVALID);
-
-        Handshake b = new Handshake(alice, "", nonce(), null);
-        Envelope bobHello = new Handshake(bob, "", nonce(), null).hello();
-        b.onMessage(verified(bobHello));
-        failed(b.onMessage(verified(bobHello)), Handshake.Failure.INVALID);
+    void aChainOfTwoOrNoneIsRefused() {
+        NodeCertificate c = NodeCertificate.create(alice, "", Nets.RANDOM);
+        assertThrows(CertificateException.class, () -> NodeCertificate.check(
+                new X509Certificate[] {c.certificate(), c.certificate()}, verifier));
+        assertThrows(CertificateException.class, () -> NodeCertificate.check(new X509Certificate[0], verifier));
+        assertThrows(CertificateException.class, () -> NodeCertificate.check(null, verifier));
     }
 
     @Test
-    void aHelloFromItselfIsASelfConnection() {
-        Handshake a = new Handshake(alice, "", nonce(), null);
-        failed(a.onMessage(verified(new Handshake(alice, "", nonce(), null).hello())),
-                Handshake.Failure.SELF_CONNECTION);
+    void aConnectionToItselfOrToAnotherNodeThanDialedIsNotBound() throws Exception {
+        NodeCertificate.PeerHello lenaProven = check(NodeCertificate.create(lena, "", Nets.RANDOM));
+        assertEquals(Handshake.Failure.SELF_CONNECTION, assertInstanceOf(Handshake.Failed.class,
+                Handshake.decide(lena.nodeId(), null, lenaProven)).failure());
+        assertEquals(Handshake.Failure.WRONG_PEER, assertInstanceOf(Handshake.Failed.class,
+                Handshake.decide(alice.nodeId(), mallory.nodeId(), lenaProven)).failure());
+        Handshake.Done done = assertInstanceOf(Handshake.Done.class, Handshake.decide(alice.nodeId(), lena.nodeId(),
+                lenaProven));
+        assertEquals(lena.nodeId(), done.peer());
+        assertEquals(lena.nodeId(), assertInstanceOf(Handshake.Done.class,
+                Handshake.decide(alice.nodeId(), null, lenaProven)).peer());
     }
 
-    @Test
-    void aDialedIdAnsweredByAnotherNodeIsTheWrongPeer() {
-        Handshake a = new Handshake(alice, "", nonce(), bob.nodeId());
-        failed(a.onMessage(verified(new Handshake(mallory, "", nonce(), null).hello())),
-                Handshake.Failure.WRONG_PEER);
-    }
-
-    @Test
-    void aHelloWithAnotherVersionABadNonceOrABadAddressFails() {
-        ByteString bobId = bob.nodeId().byteString();
-        Envelope v2 = hello(bob, bobId, nonce(), WireLimits.PROTOCOL_VERSION + 1, "");
-        failed(new Handshake(alice, "", nonce(), null).onMessage(verified(v2)), Handshake.Failure.INVALID);
-        Envelope shortNonce = hello(bob, bobId, new byte[8], WireLimits.PROTOCOL_VERSION, "");
-        failed(new Handshake(alice, "", nonce(), null).onMessage(verified(shortNonce)), Handshake.Failure.INVALID);
-        Envelope badAddr = hello(bob, bobId, nonce(), WireLimits.PROTOCOL_VERSION, "no port here");
-        failed(new Handshake(alice, "", nonce(), null).onMessage(verified(badAddr)), Handshake.Failure.INVALID);
-    }
-
-    @Test
-    void aFinishedHandshakeTakesNoMoreMessages() {
-        Handshake a = new Handshake(alice, "", nonce(), null);
-        a.onMessage(verified(new Handshake(alice, "", nonce(), null).hello()));
-        assertThrows(IllegalStateException.class, () -> a.onMessage(verified(Nets.app(bob, "x"))));
-    }
-
-    @Test
-    void theTransitionTableAllowsOnlyForwardMoves() {
-        for (Handshake.State from : Handshake.State.values()) {
-            assertFalse(from.canMoveTo(Handshake.State.AWAITING_HELLO), from + " -> AWAITING_HELLO");
+    /** The signed Hello inside a certificate, read back the way {@link NodeCertificate#check} reads it. */
+    static Envelope helloOf(NodeCertificate c) {
+        byte[] ext = c.certificate().getExtensionValue(NodeCertificate.HELLO_EXTENSION.getId());
+        byte[] inner = org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets();
+        try {
+            return Envelope.parseFrom(org.bouncycastle.asn1.ASN1OctetString.getInstance(inner).getOctets());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
         }
-        assertTrue(Handshake.State.AWAITING_HELLO.canMoveTo(Handshake.State.AWAITING_ACK));
-        assertFalse(Handshake.State.AWAITING_HELLO.canMoveTo(Handshake.State.BOUND));
-        assertTrue(Handshake.State.AWAITING_ACK.canMoveTo(Handshake.State.BOUND));
-        assertFalse(Handshake.State.BOUND.canMoveTo(Handshake.State.FAILED));
-        assertFalse(Handshake.State.FAILED.canMoveTo(Handshake.State.BOUND));
-    }
-
-    @Test
-    void aNonceMustBe32Bytes() {
-        assertThrows(IllegalArgumentException.class, () -> new Handshake(alice, "", new byte[16], null));
     }
 }

@@ -55,6 +55,42 @@ class LinksTest {
         return l.get(peer).name();
     }
 
+    /** An established channel that carries traffic, as each end sees it. */
+    record LiveConn(String name, boolean openedBySelf) implements Links.Link {
+        @Override
+        public boolean establishedAndLive() {
+            return true;
+        }
+    }
+
+    /** Finding 1: a newer channel of the same peer, of either opener, never replaces an established live one. */
+    @Test
+    void anEstablishedLiveChannelIsKeptOverAnyNewerOne() {
+        for (NodeId self : List.of(low, high)) {
+            NodeId peer = self.equals(low) ? high : low;
+            for (boolean oldMine : new boolean[] {true, false}) {
+                for (boolean newMine : new boolean[] {true, false}) {
+                    Links<Links.Link> l = new Links<>(self, new Links.Listener() {
+                        @Override
+                        public void peerUp(NodeId p) {
+                        }
+
+                        @Override
+                        public void peerDown(NodeId p) {
+                        }
+                    });
+                    LiveConn old = new LiveConn("old", oldMine);
+                    l.bind(old, peer);
+                    Conn newer = new Conn("new", newMine);
+                    Links.Bind<Links.Link> b = l.bind(newer, peer);
+                    assertEquals(Links.Outcome.KEPT_LIVE, b.outcome());
+                    assertSame(newer, b.loser());
+                    assertSame(old, l.get(peer));
+                }
+            }
+        }
+    }
+
     @Test
     void inARaceBothSidesKeepTheConnectionOpenedByTheLowerId() {
         // c1 is opened by low, c2 by high. On low's side c1 is its own dial; on high's side c2 is.

@@ -3,6 +3,7 @@ package io.dicemesh.node.net;
 import static io.dicemesh.node.net.Nets.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -13,7 +14,6 @@ import io.dicemesh.crypto.Verified;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
 import io.dicemesh.protocol.Hello;
-import io.dicemesh.protocol.HelloAck;
 import io.dicemesh.protocol.PeerList;
 import io.dicemesh.protocol.PeerRecord;
 import io.dicemesh.protocol.WireLimits;
@@ -94,31 +94,32 @@ class MisbehavingPeerTest {
         assertEquals(0, ta.stats().disconnects(DisconnectCause.HANDSHAKE_TIMEOUT));
     }
 
-    /** A stranger gets a few KiB per frame until it has proven who it is: a longer length fails at the prefix. */
+    /** Anything but TLS on a new connection fails the handshake at once, not by a timeout. */
     @Test
-    void aFrameOverAFewKibBeforeTheHandshakeIsRejectedAtItsPrefix() throws Exception {
-        try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
-            int length = WireLimits.HANDSHAKE_FRAME_BYTES_MAX + 1;
-            raw.sendBytes(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
-                    (byte) length});
-            assertDisconnectedFor(raw, RejectReason.OVERSIZE);
+    void bytesThatAreNotTlsFailTheHandshakeAtOnce() throws Exception {
+        byte[] garbage = new byte[4 + 16];
+        garbage[3] = 16;
+        Arrays.fill(garbage, 4, garbage.length, (byte) 0xFF);
+        int huge = WireLimits.FRAME_BYTES_MAX + 1;
+        byte[] hugePrefix = {(byte) (huge >>> 24), (byte) (huge >>> 16), (byte) (huge >>> 8), (byte) huge, 0};
+        byte[] plainFrame = FrameCodec.encode(Nets.app(Nets.identity(), "let me in"));
+        int failures = 0;
+        for (byte[] bytes : List.of(garbage, hugePrefix, plainFrame)) {
+            try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
+                long startNs = System.nanoTime();
+                raw.sendBytes(bytes);
+                assertHandshakeFailed(raw, ++failures);
+                long tookMs = (System.nanoTime() - startNs) / 1_000_000;
+                assertTrue(tookMs < ta.config().handshakeTimeoutMs(), "closed at once, not by a timeout: " + tookMs);
+            }
         }
-    }
-
-    @Test
-    void garbageBytesAreAMalformedEnvelope() throws Exception {
-        try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
-            byte[] garbage = new byte[4 + 16];
-            garbage[3] = 16;
-            Arrays.fill(garbage, 4, garbage.length, (byte) 0xFF);
-            raw.sendBytes(garbage);
-            assertDisconnectedFor(raw, RejectReason.MALFORMED_ENVELOPE);
-        }
+        assertEquals(0, ta.stats().rejected().values().stream().mapToLong(Long::longValue).sum());
     }
 
     @Test
     void anOversizeLengthPrefixIsRejectedBeforeThePayload() throws Exception {
         try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
+            raw.handshake();
             int length = WireLimits.FRAME_BYTES_MAX + 1;
             raw.sendBytes(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
                     (byte) length});
@@ -126,6 +127,18 @@ class MisbehavingPeerTest {
             assertDisconnectedFor(raw, RejectReason.OVERSIZE);
             long tookMs = (System.nanoTime() - startNs) / 1_000_000;
             assertTrue(tookMs < ta.config().handshakeTimeoutMs(), "closed at once, not by a timeout: " + tookMs);
+        }
+    }
+
+    @Test
+    void garbageAfterTheHandshakeIsAMalformedEnvelope() throws Exception {
+        try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
+            raw.handshake();
+            byte[] garbage = new byte[4 + 16];
+            garbage[3] = 16;
+            Arrays.fill(garbage, 4, garbage.length, (byte) 0xFF);
+            raw.sendBytes(garbage);
+            assertDisconnectedFor(raw, RejectReason.MALFORMED_ENVELOPE);
         }
     }
 
@@ -145,11 +158,47 @@ class MisbehavingPeerTest {
         assertTrue(drainAll().stream().allMatch(m -> m.from().equals(b.nodeId())), "nothing forged got through");
     }
 
+    /** A channel speaks for its peer only: a validly signed message of another node, relayed on it, is refused. */
     @Test
-    void aMessageBeforeTheHandshake() throws Exception {
+    void aMessageSignedByAnotherNodeThanTheChannelsPeerIsRefused() throws Exception {
+        Envelope bSaid = Nets.app(b, "b's own words");
         try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
-            raw.send(Nets.app(raw.identity, "let me in"));
-            assertDisconnectedFor(raw, RejectReason.UNEXPECTED_KIND);
+            raw.handshake();
+            raw.send(bSaid);
+            assertDisconnectedFor(raw, RejectReason.BAD_SENDER);
+        }
+        assertTrue(drainAll().stream().allMatch(m -> m.from().equals(b.nodeId())
+                && m.message().sender().equals(b.nodeId())), "the relayed message was not delivered as the raw peer's");
+    }
+
+    /** Self-standing statements (dice, Prepares, invites, accepts) are passed on by players: carried, not refused. */
+    @Test
+    void aRelayableStatementOfAnotherNodeIsDeliveredFromItsCarrier() throws Exception {
+        Envelope bReveals = Signatures.seal(b, Body.newBuilder().setDiceReveal(io.dicemesh.protocol.DiceReveal
+                .newBuilder().setTableId(ByteString.copyFrom(new byte[32]))).build());
+        try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
+            raw.handshake();
+            await("bound", WAIT_MS, () -> ta.connectedPeers().contains(raw.identity.nodeId()));
+            raw.send(bReveals);
+            await("delivered", WAIT_MS, () -> {
+                for (Inbox.Received r : drainAllQuietly()) {
+                    if (r.message().sender().equals(b.nodeId()) && r.from().equals(raw.identity.nodeId())) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            assertTrue(ta.connectedPeers().contains(raw.identity.nodeId()), "the carrier stays connected");
+        }
+        assertEquals(0, ta.stats().rejected(RejectReason.BAD_SENDER));
+    }
+
+    private List<Inbox.Received> drainAllQuietly() {
+        try {
+            return drainAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
         }
     }
 
@@ -177,34 +226,36 @@ class MisbehavingPeerTest {
         assertEquals(tb.advertisedAddr(), ta.knownAddresses().get(b.nodeId()), "the forged address was not kept");
     }
 
+    /**
+     * Finding 1 with the certificate: a stranger presents b's signed Hello (copied from b's certificate) in a
+     * certificate of its own key. It cannot sign the transcript for b's key, so the handshake fails and b's real
+     * channel stays bound.
+     */
     @Test
-    void aHelloAckSigningTheWrongNonceFailsTheHandshake() throws Exception {
+    void anotherNodesHelloInOurOwnCertificateFailsTheHandshake() throws Exception {
+        PeerChannel bsChannel = ta.boundChannel(b.nodeId());
+        Envelope bsHello = HandshakeTest.helloOf(tb.tls().certificate());
         try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
-            raw.send(new Handshake(raw.identity, "", new byte[32], null).hello());
-            Verified nodeHello = raw.readVerified();
-            byte[] wrongNonce = nodeHello.body().getHello().getNonce().toByteArray();
-            wrongNonce[0] ^= 1;
-            assertInstanceOf(Verified.class, raw.readVerified()); // the node's own HelloAck to us
-            raw.send(Signatures.seal(raw.identity, Body.newBuilder().setHelloAck(HelloAck.newBuilder()
-                    .setPeerId(a.nodeId().byteString()).setPeerNonce(ByteString.copyFrom(wrongNonce))).build()));
-            assertHandshakeFailed(raw);
+            tlsFails(raw, NodeCertificate.withHello(NodeCertificate.newKeyPair(Nets.RANDOM), bsHello, Nets.RANDOM));
+            assertHandshakeFailed(raw, 1);
         }
+        assertEquals(bsChannel, ta.boundChannel(b.nodeId()), "b's real channel stays bound");
     }
 
     @Test
     void aHelloClaimingAnotherNodesIdFailsTheHandshake() throws Exception {
         try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
-            raw.send(Signatures.seal(raw.identity, Body.newBuilder().setHello(Hello.newBuilder()
-                    .setNodeId(b.nodeId().byteString()).setNonce(ByteString.copyFrom(new byte[32]))
-                    .setVersion(WireLimits.PROTOCOL_VERSION)).build()));
-            assertHandshakeFailed(raw);
+            java.security.KeyPair key = NodeCertificate.newKeyPair(Nets.RANDOM);
+            tlsFails(raw, NodeCertificate.withHello(key, hello(raw.identity, b.nodeId().byteString(), key, ""),
+                    Nets.RANDOM));
+            assertHandshakeFailed(raw, 1);
         }
         assertTrue(ta.connectedPeers().contains(b.nodeId()), "b's real channel stays bound");
     }
 
     /**
-     * Text a peer supplies reaches the log escaped: a Hello whose listen address carries a line break and a forged
-     * log line fails the handshake, and the WARN line shows the break as \n on one line (no forged second line).
+     * Text a peer supplies reaches the log escaped or not at all: a certificate whose listen address carries a line
+     * break and a forged log line fails the handshake, and no log line carries the break.
      */
     @Test
     void aListenAddressWithALineBreakCannotForgeALogLine() throws Exception {
@@ -214,27 +265,92 @@ class MisbehavingPeerTest {
                 new ch.qos.logback.core.read.ListAppender<>();
         lines.start();
         logger.addAppender(lines);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
         try (RawPeer raw = RawPeer.connect(ta.boundPort())) {
-            raw.send(Signatures.seal(raw.identity, Body.newBuilder().setHello(Hello.newBuilder()
-                    .setNodeId(raw.identity.nodeId().byteString()).setNonce(ByteString.copyFrom(new byte[32]))
-                    .setVersion(WireLimits.PROTOCOL_VERSION)
-                    .setListenAddr("\u202e1.2.3.4:5\n12:00:00.000 INFO  [main] NodeDaemon - node stopped")).build()));
-            assertHandshakeFailed(raw);
+            java.security.KeyPair key = NodeCertificate.newKeyPair(Nets.RANDOM);
+            tlsFails(raw, NodeCertificate.withHello(key, hello(raw.identity, raw.identity.nodeId().byteString(), key,
+                    "\u202e1.2.3.4:5\n12:00:00.000 INFO  [main] NodeDaemon - node stopped"), Nets.RANDOM));
+            assertHandshakeFailed(raw, 1);
         } finally {
             logger.detachAppender(lines);
+            logger.setLevel(level);
         }
-        String warn = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.contains("listen_addr")).findFirst().orElseThrow(() -> new AssertionError(
-                        "no log line names the listen address: " + lines.list));
-        assertTrue(!warn.contains("\n") && !warn.contains("\u202e") && warn.contains("\\n") && warn.contains("\\u202e"),
-                warn);
+        String failed = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("TLS handshake failed")).findFirst().orElseThrow(() -> new AssertionError(
+                        "no log line tells of the failed handshake: " + lines.list));
+        assertTrue(failed.contains("listen address"), failed);
+        assertTrue(lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .noneMatch(m -> m.contains("\n") || m.contains("\u202e")), lines.list.toString());
     }
 
-    private void assertHandshakeFailed(RawPeer raw) throws Exception {
+    /**
+     * A newer channel of a peer does not replace its live one on its say-so: the node keeps the old channel and
+     * probes it; a channel that does not answer the probe is closed, and the peer's next dial binds.
+     */
+    @Test
+    void aLiveChannelIsKeptOverANewerOneUntilItFailsAProbe() throws Exception {
+        Identity twin = Nets.identity();
+        try (RawPeer first = RawPeer.connect(ta.boundPort(), twin, 0)) {
+            first.handshake();
+            await("bound", WAIT_MS, () -> ta.connectedPeers().contains(twin.nodeId()));
+            PeerChannel kept = ta.boundChannel(twin.nodeId());
+            long establishedAtNs = System.nanoTime() + (ta.config().handshakeTimeoutMs() + 100) * 1_000_000;
+            while (System.nanoTime() < establishedAtNs) { // past the pairing race, and live all along
+                first.send(Nets.app(twin, "still here"));
+                Thread.sleep(20);
+            }
+            try (RawPeer second = RawPeer.connect(ta.boundPort(), twin, 0)) {
+                second.handshake();
+                assertTrue(second.closedByPeerWithin(WAIT_MS), "the newer channel is refused");
+                assertSame(kept, ta.boundChannel(twin.nodeId()), "the live one stays bound");
+            }
+            // first keeps talking but never answers the probe's Ping (nothing reads it here): only a Pong proves
+            // the channel alive, so it is closed for that.
+            Thread talker = new Thread(() -> {
+                try {
+                    while (ta.stats().disconnects(DisconnectCause.UNANSWERED_PROBE) == 0) {
+                        first.send(Nets.app(twin, "talking, not listening"));
+                        Thread.sleep(20);
+                    }
+                } catch (Exception closed) {
+                    // the node hung up
+                }
+            }, "talker");
+            talker.start();
+            await("the unanswered probe closes the old channel", WAIT_MS,
+                    () -> ta.stats().disconnects(DisconnectCause.UNANSWERED_PROBE) == 1);
+            talker.join(WAIT_MS);
+            assertEquals(0, ta.stats().disconnects(DisconnectCause.IDLE_TIMEOUT));
+        }
+        try (RawPeer again = RawPeer.connect(ta.boundPort(), twin, 0)) {
+            again.handshake();
+            await("the next dial binds", WAIT_MS, () -> ta.connectedPeers().contains(twin.nodeId()));
+        }
+    }
+
+    private static Envelope hello(Identity signer, ByteString nodeId, java.security.KeyPair tlsKey, String addr) {
+        return Signatures.seal(signer, Body.newBuilder().setHello(Hello.newBuilder().setNodeId(nodeId)
+                .setListenAddr(addr).setTlsKeySha256(ByteString.copyFrom(io.dicemesh.crypto.Sha256.hash(
+                        tlsKey.getPublic().getEncoded()))).setVersion(WireLimits.PROTOCOL_VERSION)).build());
+    }
+
+    /** Presents a forged certificate: the handshake fails on our side (the node's alert) or the node hangs up. */
+    private static void tlsFails(RawPeer raw, NodeCertificate forged) {
+        try {
+            raw.handshake(forged);
+            raw.readFrame(); // TLS 1.3: the client may finish before the server has checked its certificate
+        } catch (java.io.IOException expected) {
+            return;
+        }
+        throw new AssertionError("the node accepted a forged certificate");
+    }
+
+    private void assertHandshakeFailed(RawPeer raw, int failuresSoFar) throws Exception {
         int receivedBefore = inA.size();
         assertTrue(raw.closedByPeerWithin(WAIT_MS));
         await("handshake failure counted", WAIT_MS,
-                () -> ta.stats().disconnects(DisconnectCause.HANDSHAKE_FAILED) == 1);
+                () -> ta.stats().disconnects(DisconnectCause.HANDSHAKE_FAILED) == failuresSoFar);
         assertEquals(Set.of(b.nodeId()), ta.connectedPeers());
         assertLegitimatePeerUnaffected(receivedBefore);
     }

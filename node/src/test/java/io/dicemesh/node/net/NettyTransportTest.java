@@ -68,7 +68,7 @@ class NettyTransportTest {
             exchange(tb, b, inB, ta, inA, "b to a #" + i);
         }
         TransportStats sa = ta.stats();
-        assertTrue(sa.framesOut() >= 20 + 2 && sa.framesIn() >= 20 + 2, sa.toString());
+        assertTrue(sa.framesOut() >= 20 + 1 && sa.framesIn() >= 20 + 1, sa.toString()); // and a PeerList greeting
         assertTrue(sa.bytesIn() > 0 && sa.bytesOut() > 0, sa.toString());
         assertEquals(0, sa.rejected().values().stream().mapToLong(Long::longValue).sum(), sa.toString());
         assertEquals(tb.advertisedAddr(), ta.knownAddresses().get(b.nodeId()), "b's signed record reached a");
@@ -268,24 +268,84 @@ class NettyTransportTest {
         await("counted", WAIT_MS, () -> ta.stats().disconnects(DisconnectCause.HANDSHAKE_TIMEOUT) == 1);
     }
 
+    private static TransportConfig withConnectionsMax(int connectionsMax, List<InetSocketAddress> join) {
+        return new TransportConfig(Nets.loopbackAnyPort(), null, join, 2_000, 100, 2_000, 20, 200,
+                TransportConfig.OUTBOUND_QUEUE_BYTES_MIN, connectionsMax, 10_000);
+    }
+
+    /**
+     * Finding 2: strangers fill the inbound budget and no more; a peer this node wants still gets in, in the place
+     * of the stranger silent longest.
+     */
     @Test
-    void connectionsOverTheLimitAreRefused() throws Exception {
-        TransportConfig two = new TransportConfig(Nets.loopbackAnyPort(), null, List.of(), 2_000, 100, 2_000, 20, 200,
-                TransportConfig.OUTBOUND_QUEUE_BYTES_MIN, 2, 10_000);
-        NettyTransport ta = cluster.start(Nets.identity(), two, new Inbox());
-        try (RawPeer p1 = RawPeer.connect(ta.boundPort())) {
-            p1.handshake();
-            try (RawPeer p2 = RawPeer.connect(ta.boundPort())) {
-                p2.handshake();
-                try (RawPeer p3 = RawPeer.connect(ta.boundPort())) {
-                    assertTrue(p3.closedByPeerWithin(WAIT_MS));
-                }
-                await("both raw peers bound", WAIT_MS, () -> ta.connectedPeers().size() == 2);
+    void strangersFillOnlyTheInboundBudgetAndAWantedPeerTakesOnesPlace() throws Exception {
+        Identity a = Nets.identity();
+        Identity b = Nets.identity();
+        NettyTransport ta = cluster.start(a, withConnectionsMax(8, List.of()), new Inbox());
+        int inboundMax = ConnectionBudget.Limits.of(8).inboundMax();
+        List<RawPeer> strangers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < inboundMax; i++) {
+                RawPeer p = RawPeer.connect(ta.boundPort());
+                strangers.add(p);
+                p.handshake();
+            }
+            await("the strangers bound", WAIT_MS, () -> ta.connectedPeers().size() == inboundMax);
+            try (RawPeer extra = RawPeer.connect(ta.boundPort())) {
+                extra.handshake();
+                assertTrue(extra.closedByPeerWithin(WAIT_MS), "one more stranger is refused");
+            }
+            await("refusal counted", WAIT_MS, () -> ta.stats().limited(Limited.INBOUND_CHANNEL) == 1);
+            ta.wantPeers(Set.of(b.nodeId()));
+            NettyTransport tb = cluster.start(b, withConnectionsMax(8, List.of(Nets.addressOf(ta))), new Inbox());
+            await("the wanted peer bound", WAIT_MS, () -> ta.connectedPeers().contains(b.nodeId())
+                    && tb.connectedPeers().contains(a.nodeId()));
+            assertEquals(1, ta.stats().limited(Limited.EVICTED_FOR_WANTED));
+            assertEquals(1, ta.stats().disconnects(DisconnectCause.EVICTED_FOR_WANTED));
+            assertEquals(inboundMax, ta.connectedPeers().size(), "one stranger made room; the rest stay");
+        } finally {
+            for (RawPeer p : strangers) {
+                p.close();
             }
         }
-        await("refusal counted", WAIT_MS, () -> ta.stats().disconnects(DisconnectCause.CONNECTIONS_FULL) == 1);
         assertThrows(IllegalArgumentException.class, () -> ta.wantPeers(Set.of(Nets.identity().nodeId(),
+                Nets.identity().nodeId(), Nets.identity().nodeId(), Nets.identity().nodeId(),
+                Nets.identity().nodeId(), Nets.identity().nodeId(), Nets.identity().nodeId(),
                 Nets.identity().nodeId(), Nets.identity().nodeId())));
+    }
+
+    /** Connections that never handshake hold at most the handshaking budget, and one address at most its share. */
+    @Test
+    void silentConnectionsHoldOnlyTheHandshakingBudgetAndOneAddressOnlyItsShare() throws Exception {
+        NettyTransport ta = cluster.start(Nets.identity(), withConnectionsMax(64, List.of()), new Inbox());
+        ConnectionBudget.Limits limits = ConnectionBudget.Limits.of(64);
+        java.net.InetAddress hog = java.net.InetAddress.getByName("127.0.0.2");
+        List<RawPeer> silent = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < limits.handshakingPerAddressMax(); i++) {
+                silent.add(RawPeer.connectFrom(hog, ta.boundPort()));
+            }
+            await("admitted", WAIT_MS, () -> ta.openChannels() == limits.handshakingPerAddressMax());
+            try (RawPeer more = RawPeer.connectFrom(hog, ta.boundPort())) {
+                assertTrue(more.closedByPeerWithin(WAIT_MS), "the address's share is full");
+            }
+            try (RawPeer other = RawPeer.connectFrom(java.net.InetAddress.getByName("127.0.0.3"), ta.boundPort())) {
+                other.handshake(); // another address still gets in
+                await("bound", WAIT_MS, () -> ta.connectedPeers().contains(other.identity.nodeId()));
+            }
+            for (int i = 0; silent.size() < limits.handshakingMax(); i++) {
+                silent.add(RawPeer.connectFrom(java.net.InetAddress.getByName("127.0.1." + (i + 1)), ta.boundPort()));
+            }
+            await("the budget full", WAIT_MS, () -> ta.openChannels() == limits.handshakingMax());
+            try (RawPeer late = RawPeer.connectFrom(java.net.InetAddress.getByName("127.0.2.1"), ta.boundPort())) {
+                assertTrue(late.closedByPeerWithin(WAIT_MS), "the handshaking budget is full");
+            }
+            assertEquals(2, ta.stats().limited(Limited.HANDSHAKING_CONNECTION));
+        } finally {
+            for (RawPeer p : silent) {
+                p.close();
+            }
+        }
     }
 
     @Test

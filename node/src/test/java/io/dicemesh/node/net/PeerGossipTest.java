@@ -48,6 +48,8 @@ class PeerGossipTest {
         return record(who, who.nodeId(), addr, seenAtMs);
     }
 
+    private static final PeerGossip.VerifyBudget UNLIMITED = () -> true;
+
     private static PeerList list(Envelope... records) {
         return PeerList.newBuilder().addAllPeers(List.of(records)).build();
     }
@@ -55,13 +57,13 @@ class PeerGossipTest {
     @Test
     void validRecordsAreLearnedAndTheNewestWins() {
         PeerGossip.Outcome o = gossip.accept(list(record(bob, "10.0.0.2:7000", 5),
-                record(carol, "[2001:db8::1]:1", 5)));
+                record(carol, "[2001:db8::1]:1", 5)), UNLIMITED);
         assertEquals(2, o.learned());
         assertNull(o.rejection());
         assertEquals(Map.of(bob.nodeId(), "10.0.0.2:7000", carol.nodeId(), "[2001:db8::1]:1"), table.addresses());
-        gossip.accept(list(record(bob, "10.0.0.9:7000", 9)));
+        gossip.accept(list(record(bob, "10.0.0.9:7000", 9)), UNLIMITED);
         assertEquals("10.0.0.9:7000", table.addressOf(bob.nodeId()));
-        PeerGossip.Outcome stale = gossip.accept(list(record(bob, "10.0.0.1:7000", 7)));
+        PeerGossip.Outcome stale = gossip.accept(list(record(bob, "10.0.0.1:7000", 7)), UNLIMITED);
         assertEquals(0, stale.learned());
         assertEquals(1, stale.ignored());
         assertEquals("10.0.0.9:7000", table.addressOf(bob.nodeId()));
@@ -70,7 +72,7 @@ class PeerGossipTest {
     /** A name would need a lookup, which Netty makes on an event loop: peers advertise IP literals only. */
     @Test
     void aRecordNamingAHostIsNotLearned() {
-        PeerGossip.Outcome o = gossip.accept(list(record(carol, "h.example:1", 5)));
+        PeerGossip.Outcome o = gossip.accept(list(record(carol, "h.example:1", 5)), UNLIMITED);
         assertEquals(0, o.learned());
         assertEquals(Map.of(), table.addresses());
     }
@@ -78,30 +80,30 @@ class PeerGossipTest {
     @Test
     void aRecordKeptAlreadyIsNotVerifiedAgain() {
         Envelope r = record(bob, "10.0.0.2:7000", 5);
-        gossip.accept(list(r));
+        gossip.accept(list(r), UNLIMITED);
         assertTrue(table.holds(r));
-        assertEquals(1, gossip.accept(list(r)).ignored());
+        assertEquals(1, gossip.accept(list(r), UNLIMITED).ignored());
     }
 
     @Test
     void aForgedRecordIsRejectedWithItsReason() {
         Envelope good = record(bob, "10.0.0.2:7000", 5);
         Envelope forged = good.toBuilder().setBody(record(bob, "6.6.6.6:7000", 6).getBody()).build();
-        PeerGossip.Outcome o = gossip.accept(list(forged));
+        PeerGossip.Outcome o = gossip.accept(list(forged), UNLIMITED);
         assertEquals(RejectReason.BAD_SIGNATURE, o.rejection().reason());
         assertNull(table.addressOf(bob.nodeId()));
     }
 
     @Test
     void aRecordSignedByAnotherNodeIsRejected() {
-        PeerGossip.Outcome o = gossip.accept(list(record(carol, bob.nodeId(), "6.6.6.6:7000", 6)));
+        PeerGossip.Outcome o = gossip.accept(list(record(carol, bob.nodeId(), "6.6.6.6:7000", 6)), UNLIMITED);
         assertEquals(RejectReason.BAD_SENDER, o.rejection().reason());
         assertNull(table.addressOf(bob.nodeId()));
     }
 
     @Test
     void aRecordOfAnotherKindIsRejected() {
-        PeerGossip.Outcome o = gossip.accept(list(Nets.app(bob, "not a record")));
+        PeerGossip.Outcome o = gossip.accept(list(Nets.app(bob, "not a record")), UNLIMITED);
         assertEquals(RejectReason.UNEXPECTED_KIND, o.rejection().reason());
     }
 
@@ -109,7 +111,7 @@ class PeerGossipTest {
     void ownFutureDatedAndUnusableRecordsAreIgnored() {
         PeerGossip.Outcome o = gossip.accept(list(record(self, "127.0.0.1:1", 5),
                 record(bob, "10.0.0.2:7000", clockMs.get() + PeerGossip.FUTURE_SKEW_MS_MAX + 1),
-                record(carol, "no-port", 5)));
+                record(carol, "no-port", 5)), UNLIMITED);
         assertEquals(0, o.learned());
         assertEquals(3, o.ignored());
         assertTrue(table.addresses().isEmpty());
@@ -122,7 +124,7 @@ class PeerGossipTest {
         for (int i = 0; i <= WireLimits.PEERS_PER_LIST_MAX; i++) {
             b.addPeers(r);
         }
-        assertTrue(gossip.accept(b.build()).overLimit());
+        assertTrue(gossip.accept(b.build(), UNLIMITED).overLimit());
         assertNull(table.addressOf(bob.nodeId()));
     }
 
@@ -130,7 +132,7 @@ class PeerGossipTest {
     void theOwnRecordLeadsTheListAndTheListStaysWithinTheLimit() {
         for (int i = 0; i < 8; i++) {
             Identity other = Nets.identity();
-            gossip.accept(list(record(other, "10.0.0." + i + ":7000", i)));
+            gossip.accept(list(record(other, "10.0.0." + i + ":7000", i)), UNLIMITED);
         }
         Envelope own = gossip.ownRecord("127.0.0.1:7000");
         PeerList pl = gossip.peerList(own).getPeerList();
@@ -181,5 +183,47 @@ class PeerGossipTest {
         assertEquals(Set.of(bob.nodeId()), table.wanted());
         assertEquals(PeerTable.Offer.STALE, table.offer(self.nodeId(), "1.2.3.4:5", 1, record(self, "1.2.3.4:5", 1)));
         assertFalse(table.holds(Envelope.newBuilder().setSender(ByteString.copyFrom(new byte[3])).build()));
+    }
+
+    /** Finding 4: a replayed or older record costs no signature check, and a list costs at most its budget. */
+    @Test
+    void replayedRecordsCostNoSignatureCheckAndABudgetBoundsTheRest() {
+        io.dicemesh.node.core.CountingScheme counting = new io.dicemesh.node.core.CountingScheme();
+        PeerTable t = new PeerTable(self.nodeId(), 1024, connected::contains);
+        PeerGossip g = new PeerGossip(self, new EnvelopeVerifier(counting), t, clockMs::get);
+        Envelope newest = record(bob, "10.0.0.2:7000", 9);
+        assertEquals(1, g.accept(list(newest), UNLIMITED).learned());
+        long before = counting.verifications();
+        PeerGossip.Outcome replay = g.accept(list(record(bob, "10.0.0.3:7000", 8), record(bob, "10.0.0.4:7000", 9),
+                newest), UNLIMITED);
+        assertEquals(3, replay.ignored());
+        assertEquals(before, counting.verifications(), "no signature was checked for records not newer than known");
+
+        Envelope[] strangers = new Envelope[50];
+        for (int i = 0; i < strangers.length; i++) {
+            strangers[i] = record(Nets.identity(), "10.1.0." + i + ":7000", 5);
+        }
+        int[] budget = {10};
+        PeerGossip.Outcome limited = g.accept(list(strangers), () -> budget[0]-- > 0);
+        assertEquals(10, limited.learned());
+        assertEquals(40, limited.skipped());
+        assertEquals(before + 10, counting.verifications());
+    }
+
+    @Test
+    void aTokenBucketAllowsItsBurstThenItsRate() {
+        TokenBucket b = new TokenBucket(10, 5);
+        long t = 1_000_000_000L;
+        int taken = 0;
+        for (int i = 0; i < 100; i++) {
+            taken += b.tryTake(t) ? 1 : 0;
+        }
+        assertEquals(5, taken, "the burst");
+        taken = 0;
+        for (int i = 0; i < 100; i++) { // one second, in steps of 10 ms
+            t += 10_000_000L;
+            taken += b.tryTake(t) ? 1 : 0;
+        }
+        assertEquals(10, taken, 1, "the rate");
     }
 }

@@ -13,22 +13,30 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import javax.net.ssl.SSLSocket;
 
-/** A hand-driven client on a plain blocking socket, for feeding a transport bad or odd traffic. */
+/**
+ * A hand-driven client on a blocking socket, for feeding a transport bad or odd traffic: raw bytes before
+ * {@link #handshake}, TLS after it.
+ */
 final class RawPeer implements AutoCloseable {
     static final int READ_TIMEOUT_MS = 5_000;
 
     final Identity identity;
-    private final Socket socket;
-    private final DataInputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private DataInputStream in;
+    private OutputStream out;
     private final EnvelopeVerifier verifier = new EnvelopeVerifier();
 
     private RawPeer(Identity identity, Socket socket) throws IOException {
         this.identity = identity;
-        this.socket = socket;
-        this.in = new DataInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+        useSocket(socket);
+    }
+
+    private void useSocket(Socket s) throws IOException {
+        this.socket = s;
+        this.in = new DataInputStream(s.getInputStream());
+        this.out = s.getOutputStream();
     }
 
     /** @param receiveBufferBytes the socket's receive buffer (small to make backpressure quick), or 0 for default */
@@ -40,6 +48,15 @@ final class RawPeer implements AutoCloseable {
         s.setSoTimeout(READ_TIMEOUT_MS);
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), READ_TIMEOUT_MS);
         return new RawPeer(identity, s);
+    }
+
+    /** Connects from a source address of our choosing (any of 127.0.0.0/8 is loopback here). */
+    static RawPeer connectFrom(InetAddress from, int port) throws IOException {
+        Socket s = new Socket();
+        s.setSoTimeout(READ_TIMEOUT_MS);
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), READ_TIMEOUT_MS);
+        return new RawPeer(Nets.identity(), s);
     }
 
     static RawPeer connect(int port) throws IOException {
@@ -67,15 +84,24 @@ final class RawPeer implements AutoCloseable {
         return assertInstanceOf(Verified.class, verifier.open(readFrame()));
     }
 
-    /** Runs the handshake as an honest peer would; the transport must bind this connection to our id. */
+    /** Runs the TLS handshake as an honest peer would; the transport must bind this connection to our id. */
     void handshake() throws IOException {
-        byte[] nonce = new byte[32];
-        Nets.RANDOM.nextBytes(nonce);
-        Handshake hs = new Handshake(identity, "", nonce, null);
-        send(hs.hello());
-        Handshake.Step step = hs.onMessage(readVerified()); // the node's Hello
-        send(assertInstanceOf(Handshake.Reply.class, step).envelope());
-        assertInstanceOf(Handshake.Done.class, hs.onMessage(readVerified())); // the node's HelloAck
+        handshake(NodeCertificate.create(identity, "", Nets.RANDOM));
+    }
+
+    /**
+     * Runs TLS presenting {@code certificate} (which may be a forgery: the handshake then fails at the node, which
+     * shows here as an IOException or as the connection closing right after).
+     */
+    void handshake(NodeCertificate certificate) throws IOException {
+        MeshTls tls = new MeshTls(certificate, verifier, Nets.RANDOM);
+        SSLSocket ssl = (SSLSocket) tls.context().getSocketFactory().createSocket(socket,
+                socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        ssl.setUseClientMode(true);
+        ssl.setSSLParameters(MeshTls.parameters(ssl.getSSLParameters()));
+        ssl.setSoTimeout(READ_TIMEOUT_MS);
+        ssl.startHandshake();
+        useSocket(ssl);
     }
 
     /** Reads and discards until the transport closes the connection; false if it stays open for timeoutMs. */

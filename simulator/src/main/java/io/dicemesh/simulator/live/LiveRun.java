@@ -118,6 +118,21 @@ public final class LiveRun {
     /** The node --depart killed: its bots stop, and converge leaves it down until the end's comeback. */
     private volatile int departed = -1;
 
+    /** Something run beside the bots (an attack): started once they play, stopped once they stop. */
+    public interface Sidecar {
+        void start(LocalMesh mesh, Map<String, List<Integer>> tables) throws IOException;
+
+        void stop() throws InterruptedException;
+    }
+
+    private Sidecar sidecar;
+
+    /** Runs {@code s} beside the bots; returns this. */
+    public LiveRun withSidecar(Sidecar s) {
+        this.sidecar = s;
+        return this;
+    }
+
     public LiveRun(Config config, PrintWriter out, boolean progress) {
         this.config = config;
         this.out = out;
@@ -141,6 +156,9 @@ public final class LiveRun {
             List<Thread> threads = startBots(mesh, tables);
             Thread chaos = config.chaos() ? startChaos(mesh, tables) : config.depart() ? startDeparture(mesh, tables)
                     : null;
+            if (sidecar != null) {
+                sidecar.start(mesh, tables);
+            }
             long playStart = System.nanoTime();
             long end = playStart + config.durationMs() * 1_000_000;
             while (System.nanoTime() < end) {
@@ -148,6 +166,9 @@ public final class LiveRun {
                 progressLine(mesh, tables, playStart);
             }
             stop.set(true);
+            if (sidecar != null) {
+                sidecar.stop();
+            }
             if (chaos != null) {
                 chaos.join(30_000);
             }

@@ -170,6 +170,7 @@ class ThreeNodeEndToEndTest {
                 Thread.sleep(50);
             }
             mesh.kill(mesh.node(2)); // kill -9 while bets are in flight: some slot is mid-commit
+            Thread.sleep(500); // a slot node 2 voted for before it died may still commit and answer: let it land
             long before = placed.get();
             Thread.sleep(1_500);
             assertEquals(before, placed.get(), "no slot can commit without every player");
@@ -198,7 +199,6 @@ class ThreeNodeEndToEndTest {
     void forgedSignatureAndOversizeFrameClientsAreDisconnectedWhileTheTableKeepsPlaying() throws Exception {
         int port = mesh.node(0).meshPort();
         try (RawMeshClient forger = new RawMeshClient(port)) {
-            forger.handshake();
             Envelope ping = Signatures.seal(forger.identity(), Body.newBuilder()
                     .setPing(Ping.newBuilder().setNonce(1)).build());
             byte[] sig = ping.getSignature().toByteArray();

@@ -1,0 +1,244 @@
+package io.dicemesh.simulator.attack;
+
+import io.dicemesh.crypto.NodeId;
+import io.dicemesh.node.api.ApiClient;
+import io.dicemesh.node.api.ApiException;
+import io.dicemesh.simulator.live.LiveRun;
+import io.dicemesh.simulator.live.LocalMesh;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One attack against a live mesh (issue 11's attack suite): a {@link LiveRun} of 3 daemons playing one 3-player
+ * table, with the attack started against node 0 a third of the way through. It measures the table's commit rate
+ * before and during the attack, node 0's peak resident memory while attacked, and the run's audits at the end.
+ */
+public final class AttackRun implements LiveRun.Sidecar {
+    /** The bound on node 0's resident memory under attack (its heap is 256 MiB; see LocalMesh). */
+    public static final long RSS_BOUND_MIB = 512;
+    /** Under attack the table must commit at least this fraction of its unattacked rate. */
+    public static final double RATE_FRACTION_MIN = 0.5;
+    /** Slots of the first seconds of play (tables warming up) are not counted in the unattacked rate. */
+    static final long WARMUP_MS = 2_000;
+
+    /** What one attack did to the mesh. */
+    public record Report(Attack attack, double slotsPerSecondBefore, double slotsPerSecondDuring, long peakRssMib,
+            long connections, long frames, long closedByNode, long boundAsAnother, long attackerFailures,
+            int peakOpen, String hostileTableStatus, LiveRun.Report live) {
+        public double rateRatio() {
+            return slotsPerSecondBefore <= 0 ? 0 : slotsPerSecondDuring / slotsPerSecondBefore;
+        }
+
+        /** The problems: the run's own (audits), a relay bound, the rate or memory bound broken. */
+        public List<String> problems() {
+            List<String> p = new ArrayList<>(live.problems());
+            if (boundAsAnother > 0) {
+                p.add(boundAsAnother + " relayed connections were bound as another node");
+            }
+            if (rateRatio() < RATE_FRACTION_MIN) {
+                p.add(String.format("under attack the table committed %.1f slots/s, %.0f%% of its %.1f before "
+                        + "(at least %.0f%% required)", slotsPerSecondDuring, 100 * rateRatio(),
+                        slotsPerSecondBefore, 100 * RATE_FRACTION_MIN));
+            }
+            // Started (active, or stalled: it seats a player that never votes) means the hostile player sat.
+            if (attack == Attack.HOSTILE_PLAYER && !"active".equals(hostileTableStatus)
+                    && !"stalled".equals(hostileTableStatus)) {
+                p.add("the hostile player's table was " + hostileTableStatus + " at node 1: it never sat");
+            }
+            if (peakRssMib > RSS_BOUND_MIB) {
+                p.add("node 0's resident memory reached " + peakRssMib + " MiB (bound " + RSS_BOUND_MIB + ")");
+            }
+            return p;
+        }
+    }
+
+    private final Attack attack;
+    private final long durationMs;
+    private final PrintWriter out;
+    private volatile Thread controller;
+    private volatile boolean stopping;
+    private volatile Attacker attacker;
+    private volatile double before;
+    private volatile double during;
+    private volatile long peakRssKib;
+    private volatile String hostileStatus;
+    private final Object lock = new Object();
+
+    public AttackRun(Attack attack, long durationMs, PrintWriter out) {
+        this.attack = attack;
+        this.durationMs = durationMs;
+        this.out = out;
+    }
+
+    /** Plays, attacks, settles and audits; returns the figures. */
+    public Report run(long seed) throws IOException, InterruptedException {
+        LiveRun.Config config = new LiveRun.Config(3, 1, 3, durationMs, false, seed, 2, false, 0);
+        String problem = config.problem();
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        LiveRun.Report live = new LiveRun(config, out, false).withSidecar(this).run();
+        Attacker.Counters c = attacker == null ? new Attacker.Counters() : attacker.counters();
+        return new Report(attack, before, during, (peakRssKib + 1023) / 1024, c.connections.get(), c.frames.get(),
+                c.closedByNode.get(), c.boundAsAnother.get(), c.failures.get(), c.peakOpen.get(), hostileStatus, live);
+    }
+
+    @Override
+    public void start(LocalMesh mesh, Map<String, List<Integer>> tables) throws IOException {
+        LocalMesh.Node n0 = mesh.node(0);
+        List<NodeId> seated = new ArrayList<>();
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            seated.add(mesh.node(i).id());
+            addresses.add(meshAddress(mesh.node(i)));
+        }
+        Attacker.Target target = new Attacker.Target(meshAddress(n0), n0.id(), meshAddress(mesh.node(1)), seated,
+                addresses);
+        ApiClient api;
+        try {
+            api = ApiClient.forDataDir(mesh.node(1).dataDir()); // node 1 is not attacked: it counts the slots
+        } catch (ApiException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        Thread t = new Thread(() -> control(mesh, tables.keySet(), target, api), "attack-control");
+        t.setDaemon(true);
+        controller = t;
+        t.start();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        stopping = true;
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+        Thread t = controller;
+        if (t != null) {
+            t.join(60_000);
+        }
+    }
+
+    private void control(LocalMesh mesh, Iterable<String> tables, Attacker.Target target, ApiClient api) {
+        long playStartNs = System.nanoTime();
+        long attackAtNs = playStartNs + durationMs / 3 * 1_000_000;
+        pause(WARMUP_MS);
+        long beforeFromNs = System.nanoTime();
+        long slots0 = slots(api, tables);
+        pauseUntil(attackAtNs);
+        long slots1 = slots(api, tables);
+        long attackStartNs = System.nanoTime();
+        before = (slots1 - slots0) / ((attackStartNs - beforeFromNs) / 1e9);
+        say(String.format("unattacked: %.1f slots/s; starting %s against node0", before, attack.label()));
+        Attacker a = new Attacker(attack, target);
+        attacker = a;
+        a.start();
+        Path status = Path.of("/proc", Long.toString(mesh.node(0).pid()), "status");
+        long duringFromNs = 0;
+        long slots2 = 0;
+        while (!stopping) {
+            peakRssKib = Math.max(peakRssKib, rssKib(status));
+            if (duringFromNs == 0 && System.nanoTime() - attackStartNs > 1_000_000_000L) {
+                duringFromNs = System.nanoTime(); // the attack's first second (connecting) is not counted
+                slots2 = slots(api, tables);
+            }
+            synchronized (lock) {
+                try {
+                    lock.wait(250);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+        }
+        long slots3 = slots(api, tables);
+        long endNs = System.nanoTime();
+        if (a.hostileTable() != null) {
+            try {
+                hostileStatus = api.table(a.hostileTable()).get("status").getAsString();
+            } catch (ApiException | RuntimeException e) {
+                hostileStatus = "unknown (" + e.getMessage() + ")";
+            }
+        }
+        peakRssKib = Math.max(peakRssKib, hwmKib(status));
+        if (duringFromNs == 0) {
+            duringFromNs = attackStartNs;
+            slots2 = slots1;
+        }
+        during = (slots3 - slots2) / ((endNs - duringFromNs) / 1e9);
+        try {
+            a.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        say(String.format("attacked: %.1f slots/s (%.0f%%), node0 peak RSS %d MiB", during,
+                before > 0 ? 100 * during / before : 0, (peakRssKib + 1023) / 1024));
+    }
+
+    private static long slots(ApiClient api, Iterable<String> tables) {
+        long sum = 0;
+        for (String t : tables) {
+            try {
+                sum += api.table(t).get("seq").getAsLong();
+            } catch (ApiException | RuntimeException e) {
+                // counted as no progress
+            }
+        }
+        return sum;
+    }
+
+    private static long rssKib(Path status) {
+        return statusKib(status, "VmRSS:");
+    }
+
+    /** The kernel's high-water mark of the process's resident memory (VmHWM). */
+    private static long hwmKib(Path status) {
+        return statusKib(status, "VmHWM:");
+    }
+
+    private static long statusKib(Path status, String key) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone
+        }
+        return 0;
+    }
+
+    private static InetSocketAddress meshAddress(LocalMesh.Node n) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), n.meshPort());
+    }
+
+    private void say(String line) {
+        synchronized (out) {
+            out.println("[" + attack.label() + "] " + line);
+            out.flush();
+        }
+    }
+
+    private void pause(long ms) {
+        pauseUntil(System.nanoTime() + ms * 1_000_000);
+    }
+
+    private void pauseUntil(long deadlineNs) {
+        synchronized (lock) {
+            long waitMs;
+            while (!stopping && (waitMs = (deadlineNs - System.nanoTime()) / 1_000_000) > 0) {
+                try {
+                    lock.wait(waitMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+}
