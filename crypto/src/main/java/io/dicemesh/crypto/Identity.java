@@ -24,6 +24,10 @@ public final class Identity {
     /** Name of the key file inside a data dir. */
     public static final String KEY_FILE_NAME = "node.key";
 
+    /** A save's temp file older than this is left over from a crash. */
+    static final long STALE_TEMP_MS = 10 * 60_000L;
+    private static final SecureRandom TEMP_NAMES = new SecureRandom();
+
     private static final String KEY_FILE_HEADER = "dicemesh-ed25519-secret-v1 ";
     private static final int KEY_FILE_BYTES_MAX = 1024;
     private static final Set<PosixFilePermission> FORBIDDEN = EnumSet.of(
@@ -92,17 +96,13 @@ public final class Identity {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            // a fresh temp file of our own (never one someone else made), written and synced, then linked to the
-            // final name: creating a link fails if that name exists, so a key made meanwhile is never replaced
-            tmp = supportsPosix(dir)
-                    ? Files.createTempFile(dir, file.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(
-                            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)))
-                    : Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
+            removeStaleTemps(dir, file.getFileName().toString());
+            // A fresh temp file of our own (created new, 0600, written and synced through the channel that created
+            // it, never reopened by name), then linked to the final name: creating a link fails if that name exists,
+            // so a key made meanwhile is never replaced.
+            tmp = dir.resolve(file.getFileName() + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp");
             String text = KEY_FILE_HEADER + BaseEncoding.base16().lowerCase().encode(secretSeed) + "\n";
-            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+            writeNew(tmp, text);
             try {
                 Files.createLink(file, tmp);
             } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
@@ -120,7 +120,28 @@ public final class Identity {
                 try {
                     Files.deleteIfExists(tmp);
                 } catch (IOException ignored) {
-                    // a stray temp file holds a copy of the key with mode 0600; the next save makes another
+                    // a stray temp file holds a copy of the key with mode 0600; the next save removes it
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes temp files an earlier save left behind when it crashed (each holds a key, mode 0600): only save
+     * makes names of this shape, and one last written over {@link #STALE_TEMP_MS} ago is no save in progress.
+     * Links are removed as links.
+     */
+    private static void removeStaleTemps(Path dir, String keyName) throws IOException {
+        long staleBefore = System.currentTimeMillis() - STALE_TEMP_MS;
+        try (var temps = Files.newDirectoryStream(dir, keyName + ".*.tmp")) {
+            for (Path p : temps) {
+                try {
+                    if (Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis()
+                            < staleBefore) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // another save finished with it
                 }
             }
         }

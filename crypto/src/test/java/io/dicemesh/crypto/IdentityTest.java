@@ -16,6 +16,23 @@ class IdentityTest {
     @TempDir
     Path dir;
 
+    /** A save that crashed left a temp copy of a key behind: the next save removes it, and only it. */
+    @Test
+    void aSaveRemovesTheTempCopiesACrashedSaveLeft() throws Exception {
+        Path stale = Files.writeString(dir.resolve("node.key.8127364.tmp"), "a key");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                - Identity.STALE_TEMP_MS - 1_000));
+        Path recent = Files.writeString(dir.resolve("node.key.55.tmp"), "a save in progress");
+        Path other = Files.writeString(dir.resolve("notes.tmp"), "not ours");
+        Identity.generate(new SecureRandom()).save(dir.resolve("node.key"));
+        assertTrue(Files.notExists(stale), "the stale temp copy is gone");
+        assertTrue(Files.exists(recent), "a recent one may be another save's, in progress");
+        assertTrue(Files.exists(other), "nothing else is touched");
+        try (var left = Files.list(dir)) {
+            assertEquals(3, left.count(), "the key, the recent temp and the unrelated file");
+        }
+    }
+
     @Test
     void savedKeyLoadsAsTheSameIdentityAndIsOwnerOnly() throws Exception {
         Identity id = Identity.generate(new SecureRandom());

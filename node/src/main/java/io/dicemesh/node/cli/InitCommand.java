@@ -24,6 +24,10 @@ final class InitCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (result.created()) {
             out.println("initialized " + dir.root());
+            if (result.tightenedFrom() != null) {
+                out.println("made " + dir.root() + " owner-only (0700; it was " + result.tightenedFrom()
+                        + "): it holds the node key");
+            }
         } else {
             out.println(dir.root() + " is already initialized; its key was left untouched");
         }

@@ -5,7 +5,7 @@ import io.dicemesh.crypto.KeyFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import io.dicemesh.node.ledger.OwnerOnly;
 import java.security.SecureRandom;
 
 /**
@@ -39,8 +39,12 @@ public final class DataDir {
         return Files.exists(keyFile());
     }
 
-    /** What {@link #initialize} did. */
-    public record InitResult(Identity identity, boolean created) {
+    /**
+     * What {@link #initialize} did.
+     *
+     * @param tightenedFrom the modes an existing dir had before it was made 0700, or null when it was new or 0700
+     */
+    public record InitResult(Identity identity, boolean created, String tightenedFrom) {
     }
 
     /**
@@ -49,21 +53,24 @@ public final class DataDir {
      */
     public InitResult initialize(SecureRandom random) throws KeyFileException {
         if (isInitialized()) {
-            return new InitResult(Identity.load(keyFile()), false);
+            return new InitResult(Identity.load(keyFile()), false, null);
         }
+        String tightenedFrom;
         try {
-            if (!Files.exists(root)) {
+            boolean existed = Files.exists(root);
+            if (!existed) {
                 Files.createDirectories(root);
             } else if (!Files.isDirectory(root)) {
                 throw new KeyFileException(root + " exists and is not a directory");
             }
-            trySetOwnerOnly(root); // a dir that existed keeps no group or other access either
+            String before = OwnerOnly.directory(root); // a dir that existed keeps no group or other access either
+            tightenedFrom = existed ? before : null;
         } catch (IOException e) {
             throw new KeyFileException("cannot create data dir " + root + ": " + e.getMessage());
         }
         Identity identity = Identity.generate(random);
         identity.save(keyFile());
-        return new InitResult(identity, true);
+        return new InitResult(identity, true, tightenedFrom);
     }
 
     /** Loads the node key, or explains which command creates it. */
@@ -79,9 +86,4 @@ public final class DataDir {
         return Identity.load(keyFile());
     }
 
-    private static void trySetOwnerOnly(Path dir) throws IOException {
-        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        }
-    }
 }

@@ -348,7 +348,7 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         if (created == null || !created.equals(fileKey(outDir))) {
             throw new IOException(outDir + " was replaced while the backup was written; backup refused");
         }
-        ownerOnly(outDir);
+        io.dicemesh.node.ledger.OwnerOnly.tree(outDir); // a backup holds the key and votes
         return outDir;
     }
 
@@ -377,22 +377,6 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
                 throw new IOException("a backup under " + p + " could be redirected by another user (it is "
                         + (uid != me && uid != 0 ? "owned by uid " + uid : "writable by others") + "); choose a"
                         + " directory only you can write");
-            }
-        }
-    }
-
-    /** Directories 0700 and files 0600 below {@code root}, following no link (a backup holds the key and votes). */
-    private static void ownerOnly(Path root) throws IOException {
-        if (!Files.getFileStore(root).supportsFileAttributeView("posix")) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                if (Files.isSymbolicLink(p)) {
-                    continue;
-                }
-                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
-                        Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "rwx------" : "rw-------"));
             }
         }
     }

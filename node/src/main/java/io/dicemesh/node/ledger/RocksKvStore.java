@@ -323,10 +323,7 @@ public final class RocksKvStore implements KvStore {
         }
         try {
             Files.createDirectories(dir);
-            if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-                // the ledger holds every table's state and this node's votes: nobody else reads it
-                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            }
+            OwnerOnly.directory(dir); // the ledger holds every table's state and this node's votes
         } catch (IOException e) {
             throw new LedgerException("cannot create the ledger dir " + dir + ": " + e, e);
         }

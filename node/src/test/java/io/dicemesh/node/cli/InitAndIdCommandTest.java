@@ -20,6 +20,7 @@ class InitAndIdCommandTest {
         CliRun init = CliRun.of("init", "--data-dir", dir.toString());
         assertEquals(0, init.exitCode(), init.err());
         assertTrue(init.out().contains("initialized"), init.out());
+        assertTrue(!init.out().contains("owner-only"), "a new dir was not tightened: " + init.out());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("node.key"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
 
@@ -40,6 +41,8 @@ class InitAndIdCommandTest {
         CliRun init = CliRun.of("init", "--data-dir", dir.toString());
         assertEquals(0, init.exitCode(), init.err());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertTrue(init.out().contains("owner-only (0700; it was rwxr-xr-x)"), "init says what it changed: "
+                + init.out());
     }
 
     @Test

@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * One attack against a live mesh (issue 11's attack suite): a {@link LiveRun} of 3 daemons playing one 3-player
- * table, with the attack started against node 0 a third of the way through. It measures the table's commit rate
- * before and during the attack, node 0's peak resident memory while attacked, and the run's audits at the end.
+ * table, with the attack against node 0 in the middle third of the play. It measures the table's commit rate
+ * without the attack (before and after) and during it, node 0's peak resident memory while attacked, and the run's
+ * audits at the end.
  */
 public final class AttackRun implements LiveRun.Sidecar {
     /** The bound on node 0's resident memory under attack (its heap is 256 MiB; see LocalMesh). */
@@ -27,6 +28,8 @@ public final class AttackRun implements LiveRun.Sidecar {
     public static final double RATE_FRACTION_MIN = 0.5;
     /** Slots of the first seconds of play (tables warming up) are not counted in the unattacked rate. */
     static final long WARMUP_MS = 2_000;
+    /** The first second of the attack and of the recovery after it are not counted either. */
+    static final long SETTLE_MS = 1_000;
 
     /** What one attack did to the mesh. */
     public record Report(Attack attack, double slotsPerSecondBefore, double slotsPerSecondDuring, long peakRssMib,
@@ -69,6 +72,7 @@ public final class AttackRun implements LiveRun.Sidecar {
     private volatile double during;
     private volatile long peakRssKib;
     private volatile String hostileStatus;
+    private volatile boolean samplerDone;
     private final Object lock = new Object();
 
     public AttackRun(Attack attack, long durationMs, PrintWriter out) {
@@ -125,39 +129,33 @@ public final class AttackRun implements LiveRun.Sidecar {
         }
     }
 
+    /**
+     * Three thirds: unattacked, attacked, unattacked again. The first seconds of each third are not counted (the
+     * tables warming up, the attack connecting, the mesh recovering); the unattacked rate is the better of the
+     * first and last thirds, so a table that only warmed up during the attack does not flatter it.
+     */
     private void control(LocalMesh mesh, Iterable<String> tables, Attacker.Target target, ApiClient api) {
         long playStartNs = System.nanoTime();
-        long attackAtNs = playStartNs + durationMs / 3 * 1_000_000;
+        long thirdNs = durationMs / 3 * 1_000_000;
+        long attackAtNs = playStartNs + thirdNs;
+        long attackEndNs = attackAtNs + thirdNs;
         pause(WARMUP_MS);
-        long beforeFromNs = System.nanoTime();
-        long slots0 = slots(api, tables);
-        pauseUntil(attackAtNs);
-        long slots1 = slots(api, tables);
-        long attackStartNs = System.nanoTime();
-        before = (slots1 - slots0) / ((attackStartNs - beforeFromNs) / 1e9);
-        say(String.format("unattacked: %.1f slots/s; starting %s against node0", before, attack.label()));
+        double first = rate(api, tables, attackAtNs);
         Attacker a = new Attacker(attack, target);
         attacker = a;
+        say(String.format("unattacked: %.1f slots/s; starting %s against node0", first, attack.label()));
         a.start();
         Path status = Path.of("/proc", Long.toString(mesh.node(0).pid()), "status");
-        long duringFromNs = 0;
-        long slots2 = 0;
-        while (!stopping) {
-            peakRssKib = Math.max(peakRssKib, rssKib(status));
-            if (duringFromNs == 0 && System.nanoTime() - attackStartNs > 1_000_000_000L) {
-                duringFromNs = System.nanoTime(); // the attack's first second (connecting) is not counted
-                slots2 = slots(api, tables);
+        Thread sampler = new Thread(() -> {
+            while (!stopping && attacker == a && !samplerDone) {
+                peakRssKib = Math.max(peakRssKib, rssKib(status));
+                pause(250);
             }
-            synchronized (lock) {
-                try {
-                    lock.wait(250);
-                } catch (InterruptedException e) {
-                    break;
-                }
-            }
-        }
-        long slots3 = slots(api, tables);
-        long endNs = System.nanoTime();
+        }, "attack-rss");
+        sampler.setDaemon(true);
+        sampler.start();
+        pause(SETTLE_MS);
+        during = rate(api, tables, attackEndNs);
         if (a.hostileTable() != null) {
             try {
                 hostileStatus = api.table(a.hostileTable()).get("status").getAsString();
@@ -165,19 +163,30 @@ public final class AttackRun implements LiveRun.Sidecar {
                 hostileStatus = "unknown (" + e.getMessage() + ")";
             }
         }
-        peakRssKib = Math.max(peakRssKib, hwmKib(status));
-        if (duringFromNs == 0) {
-            duringFromNs = attackStartNs;
-            slots2 = slots1;
-        }
-        during = (slots3 - slots2) / ((endNs - duringFromNs) / 1e9);
         try {
             a.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        say(String.format("attacked: %.1f slots/s (%.0f%%), node0 peak RSS %d MiB", during,
-                before > 0 ? 100 * during / before : 0, (peakRssKib + 1023) / 1024));
+        samplerDone = true;
+        peakRssKib = Math.max(peakRssKib, hwmKib(status));
+        say(String.format("attacked: %.1f slots/s, node0 peak RSS %d MiB; attack stopped", during,
+                (peakRssKib + 1023) / 1024));
+        pause(SETTLE_MS);
+        double last = rate(api, tables, Long.MAX_VALUE);
+        before = Math.max(first, last);
+        say(String.format("unattacked again: %.1f slots/s; the attack kept %.0f%% of %.1f", last,
+                before > 0 ? 100 * during / before : 0, before));
+    }
+
+    /** Slots per second from now until {@code untilNs} or the end of play, whichever comes first. */
+    private double rate(ApiClient api, Iterable<String> tables, long untilNs) {
+        long fromNs = System.nanoTime();
+        long from = slots(api, tables);
+        pauseUntil(untilNs);
+        long to = slots(api, tables);
+        double seconds = (System.nanoTime() - fromNs) / 1e9;
+        return seconds <= 0 ? 0 : (to - from) / seconds;
     }
 
     private static long slots(ApiClient api, Iterable<String> tables) {

@@ -42,6 +42,8 @@ final class Attacker {
     static final long ACTIONS_MAX = 2_000_000;
     static final int SILENT_CONNECTIONS = 2_000;
     static final int IDLE_STRANGERS = 300;
+    /** Threads opening the idle strangers (each handshake costs the attacker a key, a certificate and TLS). */
+    static final int IDLE_THREADS = 4;
     static final int SOCKET_TIMEOUT_MS = 5_000;
 
     /** Where the attack goes. */
@@ -88,7 +90,11 @@ final class Attacker {
     void start() {
         switch (attack) {
             case SILENT_CONNECTIONS -> spawn(this::silentConnections);
-            case IDLE_STRANGERS -> spawn(this::idleStrangers);
+            case IDLE_STRANGERS -> {
+                for (int i = 0; i < IDLE_THREADS; i++) {
+                    spawn(this::idleStrangers);
+                }
+            }
             case JUNK_FRAMES -> spawn(this::junkFrames);
             case SLOWLORIS -> spawn(this::slowloris);
             case RELAY -> spawn(this::relay);
@@ -211,12 +217,15 @@ final class Attacker {
         }
     }
 
+    private final AtomicInteger idleOpen = new AtomicInteger();
+
     private void idleStrangers() throws Exception {
         List<MeshSocket> open = new ArrayList<>();
         long opened = 0;
+        int lastCounted = 0;
         try {
             while (going(opened)) {
-                while (open.size() < IDLE_STRANGERS && going(opened)) {
+                while (open.size() < IDLE_STRANGERS / IDLE_THREADS && going(opened)) {
                     try {
                         MeshSocket s = stranger();
                         s.setSoTimeout(1);
@@ -227,7 +236,9 @@ final class Attacker {
                         break;
                     }
                 }
-                counters.peakOpen.accumulateAndGet(open.size(), Math::max);
+                idleOpen.addAndGet(open.size() - lastCounted);
+                lastCounted = open.size();
+                counters.peakOpen.accumulateAndGet(idleOpen.get(), Math::max);
                 sleep(500);
                 for (Iterator<MeshSocket> it = open.iterator(); it.hasNext(); ) {
                     MeshSocket s = it.next();

@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "attack", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Attack a live local mesh: 3 daemons play a 3-player table; a third of the way through, the",
-                "named attacks (one mesh each) start against node 0. For each it prints the table's commit rate",
-                "before and during the attack, node 0's peak resident memory, and the audits at the end.",
+        description = {"Attack a live local mesh: 3 daemons play a 3-player table; in the middle third of the play",
+                "each named attack (one mesh each) runs against node 0. For each it prints the table's commit rate",
+                "without and during the attack, node 0's peak resident memory, and the audits at the end.",
                 "Exit codes: 0 every attack held (rate at least " + (int) (100 * AttackRun.RATE_FRACTION_MIN)
                         + "% of unattacked, RSS under " + AttackRun.RSS_BOUND_MIB + " MiB, audits OK), 1 not,"
                         + " 2 bad options."})
@@ -28,7 +28,7 @@ final class AttackCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
 
     @Option(names = "--duration", description = "How long the table plays per attack, e.g. 30s (default: "
-            + "${DEFAULT-VALUE}); the attack runs for the last two thirds.", defaultValue = "30s",
+            + "${DEFAULT-VALUE}); the attack runs in the middle third.", defaultValue = "30s",
             converter = LiveCommand.DurationMs.class)
     long durationMs;
 
