@@ -16,6 +16,7 @@ public final class Main {
     static final String LOG_LEVEL_PROPERTY = "dicemesh.log.level";
 
     public static void main(String[] args) {
+        io.dicemesh.node.net.MeshTls.applyJdkLimits(); // before anything loads the JDK's TLS classes
         // Before any logger exists: client commands print only warnings, so their output stays clean.
         if (!"run".equals(subcommand(args)) && System.getProperty(LOG_LEVEL_PROPERTY) == null) {
             System.setProperty(LOG_LEVEL_PROPERTY, "WARN");

@@ -46,13 +46,13 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
             int outboundMax, int inboundHandshakesPerSecond) {
         /**
          * Shares of {@link TransportConfig#connectionsMax} C: half for the node's own dials, half for bound inbound
-         * channels, an eighth more for handshakes; one address gets at most a sixteenth of handshakes and an eighth
-         * of the inbound channels (at least 4 of each); {@link #INBOUND_HANDSHAKES_PER_SECOND} new inbound
-         * connections a second.
+         * channels, an eighth more for handshakes; one source prefix ({@link #prefixOf}) gets at most C/64
+         * handshakes at a time (at least 2) and C/8 of the inbound channels (at least 4);
+         * {@link #INBOUND_HANDSHAKES_PER_SECOND} new inbound connections a second in all.
          */
         static Limits of(int connectionsMax) {
             int half = Math.max(1, connectionsMax / 2);
-            return new Limits(Math.max(4, connectionsMax / 8), Math.max(4, connectionsMax / 16), half,
+            return new Limits(Math.max(4, connectionsMax / 8), Math.max(2, connectionsMax / 64), half,
                     Math.max(4, connectionsMax / 8), half, INBOUND_HANDSHAKES_PER_SECOND);
         }
     }
@@ -62,6 +62,11 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
      * so this bounds what strangers can spend of it to a quarter of a core.
      */
     static final int INBOUND_HANDSHAKES_PER_SECOND = 100;
+    /** New inbound connections one source prefix may open per second (a burst of twice that). */
+    static final int PREFIX_HANDSHAKES_PER_SECOND = 10;
+    static final int PREFIX_HANDSHAKES_BURST = 20;
+    /** Source prefixes whose rate is remembered. */
+    static final int PREFIXES_TRACKED_MAX = 4096;
 
     /** What {@link #bind} decided. */
     record Bind<M>(boolean admitted, M evicted, String refusal) {
@@ -72,7 +77,14 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
     private final Limits limits;
     private final Predicate<NodeId> wanted;
     private final TokenBucket inboundStarts;
-    private final Map<M, Stage> stages = new HashMap<>();
+    private final Map<M, Stage> stages = new java.util.LinkedHashMap<>();
+    /** Each source prefix's rate of new inbound connections; the least recently used are forgotten first. */
+    private final Map<InetAddress, TokenBucket> prefixStarts = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, TokenBucket> eldest) {
+            return size() > PREFIXES_TRACKED_MAX;
+        }
+    };
     private final Map<InetAddress, Integer> handshakingByAddress = new HashMap<>();
     private final Map<InetAddress, Integer> inboundByAddress = new HashMap<>();
     private int handshaking;
@@ -99,35 +111,109 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
      *
      * @return null when admitted
      */
-    synchronized String admit(M m) {
+    synchronized Admission<M> admit(M m) {
         return admit(m, System.nanoTime());
     }
 
-    synchronized String admit(M m, long nowNs) {
+    /**
+     * Admits a new channel. An inbound one must pass, in this order, its source prefix's share of handshakes, its
+     * prefix's rate, and the rate of all; each check spends nothing of the later ones, so a prefix refused for its
+     * share cannot drain the rate everyone else needs. When the handshaking budget is full the newcomer still gets
+     * in: the oldest handshake of the prefix holding the most handshakes makes room (the caller closes it), so
+     * connections that never handshake cannot keep a peer with a real handshake out, however fast they come.
+     */
+    synchronized Admission<M> admit(M m, long nowNs) {
         if (stages.containsKey(m)) {
             throw new IllegalStateException("admitted twice");
         }
         if (m.openedBySelf()) {
             if (outbound >= limits.outboundMax()) {
-                return "the outbound budget of " + limits.outboundMax() + " channels is full";
+                return Admission.refused("the outbound budget of " + limits.outboundMax() + " channels is full");
             }
             outbound++;
             stages.put(m, Stage.OUTBOUND);
-            return null;
+            return Admission.admitted(null);
         }
-        if (handshaking >= limits.handshakingMax()) {
-            return "the handshaking budget of " + limits.handshakingMax() + " channels is full";
+        InetAddress from = prefixOf(m);
+        if (handshakingByAddress.getOrDefault(from, 0) >= limits.handshakingPerAddressMax()) {
+            return Admission.refused("its source prefix has " + limits.handshakingPerAddressMax()
+                    + " handshakes under way already");
+        }
+        if (!prefixStarts.computeIfAbsent(from, k -> new TokenBucket(PREFIX_HANDSHAKES_PER_SECOND,
+                PREFIX_HANDSHAKES_BURST)).tryTake(nowNs)) {
+            return Admission.refused("its source prefix opened over " + PREFIX_HANDSHAKES_PER_SECOND
+                    + " connections a second");
         }
         if (!inboundStarts.tryTake(nowNs)) {
-            return "over " + limits.inboundHandshakesPerSecond() + " new connections a second";
+            return Admission.refused("over " + limits.inboundHandshakesPerSecond() + " new connections a second");
         }
-        InetAddress from = m.remoteAddress();
-        if (handshakingByAddress.getOrDefault(from, 0) >= limits.handshakingPerAddressMax()) {
-            return "its address has " + limits.handshakingPerAddressMax() + " handshakes under way already";
+        M evicted = null;
+        if (handshaking >= limits.handshakingMax()) {
+            evicted = oldestHandshakeOfBusiestPrefix();
+            if (evicted == null) {
+                return Admission.refused("the handshaking budget of " + limits.handshakingMax() + " is full");
+            }
+            release(evicted);
         }
         handshaking++;
         handshakingByAddress.merge(from, 1, Integer::sum);
         stages.put(m, Stage.HANDSHAKING);
+        return Admission.admitted(evicted);
+    }
+
+    /** What {@link #admit} decided: admitted (perhaps in the place of {@code evicted}), or refused and why. */
+    record Admission<M>(String refusal, M evicted) {
+        static <M> Admission<M> admitted(M evicted) {
+            return new Admission<>(null, evicted);
+        }
+
+        static <M> Admission<M> refused(String why) {
+            return new Admission<>(why, null);
+        }
+
+        boolean ok() {
+            return refusal == null;
+        }
+    }
+
+    /**
+     * The prefix one source holds: an IPv4 /24 and an IPv6 /64 (what one host or small network holds anyway), except
+     * on loopback, where each address is its own (local test meshes use many of 127.0.0.0/8 as if separate hosts).
+     */
+    static InetAddress prefixOf(InetAddress a) {
+        if (a.isLoopbackAddress()) {
+            return a;
+        }
+        byte[] b = a.getAddress();
+        int keep = b.length == 4 ? 3 : 8;
+        for (int i = keep; i < b.length; i++) {
+            b[i] = 0;
+        }
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("an address of " + b.length + " bytes", e);
+        }
+    }
+
+    private InetAddress prefixOf(M m) {
+        return prefixOf(m.remoteAddress());
+    }
+
+    private M oldestHandshakeOfBusiestPrefix() {
+        InetAddress busiest = null;
+        int most = 0;
+        for (Map.Entry<InetAddress, Integer> e : handshakingByAddress.entrySet()) {
+            if (e.getValue() > most) {
+                most = e.getValue();
+                busiest = e.getKey();
+            }
+        }
+        for (Map.Entry<M, Stage> e : stages.entrySet()) { // insertion order: the oldest first
+            if (e.getValue() == Stage.HANDSHAKING && prefixOf(e.getKey()).equals(busiest)) {
+                return e.getKey();
+            }
+        }
         return null;
     }
 
@@ -137,11 +223,16 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
      * by evicting the longest-silent bound inbound channel of a peer that is not wanted (the caller closes it).
      */
     synchronized Bind<M> bind(M m) {
+        return bind(m, true);
+    }
+
+    /** @param mayEvict false when the peer already has a live channel (this one will not be kept): no eviction */
+    synchronized Bind<M> bind(M m, boolean mayEvict) {
         Stage stage = stages.get(m);
         if (stage != Stage.HANDSHAKING) {
             return new Bind<>(stage != null, null, stage == null ? "not admitted" : null);
         }
-        InetAddress from = m.remoteAddress();
+        InetAddress from = prefixOf(m);
         leaveHandshaking(from);
         boolean isWanted = m.peer() != null && wanted.test(m.peer());
         boolean addressFull = inboundByAddress.getOrDefault(from, 0) >= limits.inboundPerAddressMax();
@@ -152,7 +243,7 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
                     + " inbound channels already");
         }
         if (inbound >= limits.inboundMax()) {
-            evicted = isWanted ? unwantedVictim() : null;
+            evicted = isWanted && mayEvict ? unwantedVictim() : null;
             if (evicted == null) {
                 stages.remove(m);
                 return new Bind<>(false, null, "the inbound budget of " + limits.inboundMax() + " channels is full");
@@ -173,7 +264,7 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
             return;
         }
         switch (stage) {
-            case HANDSHAKING -> leaveHandshaking(m.remoteAddress());
+            case HANDSHAKING -> leaveHandshaking(prefixOf(m));
             case INBOUND -> releaseInbound(m);
             case OUTBOUND -> outbound--;
         }
@@ -210,7 +301,7 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
 
     private void releaseInbound(M m) {
         inbound--;
-        decrement(inboundByAddress, m.remoteAddress());
+        decrement(inboundByAddress, prefixOf(m));
     }
 
     private static void decrement(Map<InetAddress, Integer> counts, InetAddress key) {

@@ -13,8 +13,15 @@ public enum Limited {
     PING,
     /** A gossiped peer record not verified: the channel's budget of signature checks was spent. */
     PEER_RECORD,
-    /** A connection closed before its handshake: the handshaking budget, or its address's share of it, was full. */
+    /**
+     * A connection closed before its handshake: its source prefix's share of handshakes was full, or it was the
+     * oldest handshake of the busiest prefix when the handshaking budget was full.
+     */
     HANDSHAKING_CONNECTION,
+    /** A connection refused: its source prefix, or all sources together, opened too many a second. */
+    NEW_CONNECTION_RATE,
+    /** One of this node's own dials not made: the outbound budget was full. */
+    OUTBOUND_DIAL,
     /** A bound inbound channel closed: the inbound budget, or its address's share of it, was full. */
     INBOUND_CHANNEL,
     /** A bound channel of a peer this node does not need closed to make room for one it does. */

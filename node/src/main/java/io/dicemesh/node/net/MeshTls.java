@@ -22,14 +22,21 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * certificates {@link NodeCertificate#check} accepts, so a handshake with anything else fails before it completes;
  * which node a completed channel is with is read back from the session ({@link #peerOf}).
  */
-final class MeshTls {
+public final class MeshTls {
     static final String PROTOCOL = "TLSv1.3";
     private static final char[] NO_PASSWORD = new char[0];
 
     static {
-        // The JDK reassembles a TLS handshake message up to 32 KiB by default; a node's certificate is under 1 KiB,
-        // so a stranger may make this node hold at most 8 KiB per message before it is proven. Read once, when the
-        // JDK's TLS classes load, and only if the operator set nothing.
+        applyJdkLimits();
+    }
+
+    /**
+     * Holds the JDK's TLS to what a node needs: a handshake message of at most 8 KiB (the JDK allows 32 KiB; a
+     * node's certificate is under 1 KiB, so a stranger may make this node hold no more before it is proven) and a
+     * certificate chain of one. The JDK reads these once, when its TLS classes first load, and only if the operator
+     * set nothing: the launcher calls this first thing, and so does this class's loading, for embedders.
+     */
+    public static void applyJdkLimits() {
         if (System.getProperty("jdk.tls.maxHandshakeMessageSize") == null) {
             System.setProperty("jdk.tls.maxHandshakeMessageSize", "8192");
         }

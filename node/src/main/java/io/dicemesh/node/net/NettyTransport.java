@@ -98,6 +98,8 @@ public final class NettyTransport implements AutoCloseable {
     private final PeerGossip gossip;
     private final Dialer dialer;
     private final ConnectionBudget<PeerChannel> budget;
+    /** Lines strangers can cause, here and in PeerChannel: rate-limited together. */
+    private final LogLimit logLimit = new LogLimit();
     private final Set<PeerChannel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openCount = new AtomicInteger();
 
@@ -351,15 +353,42 @@ public final class NettyTransport implements AutoCloseable {
         if (closed) {
             return DisconnectCause.SHUTDOWN;
         }
-        String refusal = budget.admit(channel);
-        if (refusal != null) {
-            counters.limited(Limited.HANDSHAKING_CONNECTION, 1);
-            log.debug("refusing {}: {}", channel.who(), refusal);
+        ConnectionBudget.Admission<PeerChannel> admission = budget.admit(channel);
+        if (!admission.ok()) {
+            counters.limited(admission.refusal().contains("a second") ? Limited.NEW_CONNECTION_RATE
+                    : channel.openedBySelf() ? Limited.OUTBOUND_DIAL : Limited.HANDSHAKING_CONNECTION, 1);
+            logLimit.debug(log, "refusing {}: {}", channel.who(), admission.refusal());
             return DisconnectCause.CONNECTIONS_FULL;
+        }
+        if (admission.evicted() != null) {
+            counters.limited(Limited.HANDSHAKING_CONNECTION, 1);
+            if (admission.evicted().closeWith(DisconnectCause.CONNECTIONS_FULL)) {
+                logLimit.debug(log, "closing {}: the oldest handshake of its busy prefix, to make room",
+                        admission.evicted().who());
+            }
         }
         openCount.incrementAndGet();
         open.add(channel);
         return null;
+    }
+
+    /**
+     * Frames verified per second on all channels of peers this node shares no table with (each channel has its own
+     * share too): strangers together get about a sixth of a core.
+     */
+    static final int STRANGER_VERIFIES_PER_SECOND_ALL = 2_000;
+    private final TokenBucket strangerVerifies = new TokenBucket(STRANGER_VERIFIES_PER_SECOND_ALL,
+            STRANGER_VERIFIES_PER_SECOND_ALL);
+
+    /** Takes one unit of the budget all strangers share. Any event loop. */
+    boolean strangerVerifyAllowed() {
+        synchronized (strangerVerifies) {
+            return strangerVerifies.tryTake(System.nanoTime());
+        }
+    }
+
+    LogLimit logLimit() {
+        return logLimit;
     }
 
     /** Whether this node shares a table with {@code peer} (it named it in {@link #wantPeers}). */
@@ -378,7 +407,8 @@ public final class NettyTransport implements AutoCloseable {
         if (channel.target() != null) {
             dialer.onBound(channel.target(), peer, nowMs());
         }
-        ConnectionBudget.Bind<PeerChannel> room = budget.bind(channel);
+        // A peer that keeps a live channel will not keep this one: it evicts nobody to make room for it.
+        ConnectionBudget.Bind<PeerChannel> room = budget.bind(channel, !links.isConnected(peer));
         if (!room.admitted()) {
             counters.limited(Limited.INBOUND_CHANNEL, 1);
             if (channel.closeWith(DisconnectCause.CONNECTIONS_FULL)) {
@@ -465,9 +495,10 @@ public final class NettyTransport implements AutoCloseable {
         sendPing(channel, nextPingNonce());
     }
 
-    void sendPing(PeerChannel channel, long nonce) {
-        channel.trySend(Signatures.seal(identity, Body.newBuilder().setPing(Ping.newBuilder()
-                .setNonce(nonce).setSentAtMs(System.currentTimeMillis())).build()));
+    /** @return true when the Ping was queued */
+    boolean sendPing(PeerChannel channel, long nonce) {
+        return channel.trySend(Signatures.seal(identity, Body.newBuilder().setPing(Ping.newBuilder()
+                .setNonce(nonce).setSentAtMs(System.currentTimeMillis())).build())) == null;
     }
 
     /** A random nonzero Ping nonce (zero means "no probe outstanding" to a channel). */

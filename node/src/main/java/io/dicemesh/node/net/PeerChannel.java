@@ -51,7 +51,7 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
      * whoever carries them, and that players hand each other so that one that missed them can go on. A table's
      * invite and its players' accepts (together its seq-0 certificate); a coordinator's Prepare (a catch-up reply
      * too large to hold it carries it beside); players' dice commitments and reveals (held ones go to the next
-     * coordinator). The core is told the carrier apart from the signer and answers only signers. Every other
+     * coordinator). The core is told the carrier apart from the signer (it answers table messages only to signers). Every other
      * frame (votes, Statuses, intents, queries, replies, pings, peer lists) speaks for the channel's peer and must be
      * signed by it.
      */
@@ -144,7 +144,7 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
     public void channelActive(ChannelHandlerContext ctx) {
         DisconnectCause refused = transport.admit(this);
         if (refused != null) {
-            log.debug("refusing connection {}: {}", who(), refused.label());
+            transport.logLimit().debug(log, "refusing connection {}: {}", who(), refused.label());
             closeWith(refused);
             return;
         }
@@ -182,11 +182,13 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
 
     /**
      * Each frame costs a signature check, so a peer this node does not share a table with gets
-     * {@link #STRANGER_VERIFIES_PER_SECOND} of them; a table peer is not throttled here (its messages are the
-     * table's work, bounded by the core's budgets).
+     * {@link #STRANGER_VERIFIES_PER_SECOND} of them, and all such peers together
+     * {@link NettyTransport#STRANGER_VERIFIES_PER_SECOND_ALL}; a table peer is not throttled here (its table
+     * messages are the table's work, bounded by the core's budgets; its mesh messages by {@link #worthChecking}).
      */
     private boolean mayVerify() {
-        return transport.isWanted(peer) || strangerVerifies.tryTake(System.nanoTime());
+        return transport.isWanted(peer) || strangerVerifies.tryTake(System.nanoTime())
+                && transport.strangerVerifyAllowed();
     }
 
     /**
@@ -230,6 +232,9 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
             envelope = Envelope.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             reject(RejectReason.MALFORMED_ENVELOPE, "unparseable (" + bytes.length + " bytes)");
+            return;
+        }
+        if (!worthChecking(envelope)) {
             return;
         }
         VerifyResult result = transport.verifier().verify(envelope);
@@ -298,7 +303,8 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
      */
     private void handshakeFailed(Throwable why) {
         if (closeWith(DisconnectCause.HANDSHAKE_FAILED)) {
-            log.info("closing {}: TLS handshake failed: {}", who(), LogSafe.text(rootMessage(why)));
+            transport.logLimit().info(log, "closing {}: TLS handshake failed: {}", who(),
+                    LogSafe.text(rootMessage(why)));
         }
     }
 
@@ -313,23 +319,46 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
     /** One exhaustive dispatch of what a bound peer sends: mesh kinds here, the rest up to the handler. */
     private void onMessage(Verified message) {
         switch (message.kind()) {
-            case PING -> {
-                if (pongs.tryTake(System.nanoTime())) {
-                    transport.sendPong(this, message.body().getPing());
-                } else {
-                    transport.counters().limited(Limited.PING, 1); // a signed answer each is work a flood must not buy
-                }
-            }
+            case PING -> transport.sendPong(this, message.body().getPing()); // its token was taken unchecked
             case PONG -> onPong(message.body().getPong().getNonce());
-            case PEER_LIST -> {
-                if (peerListDue()) {
-                    transport.onPeerList(this, message.body().getPeerList(), () -> recordChecks.tryTake(
-                            System.nanoTime()));
-                }
-            }
+            case PEER_LIST -> transport.onPeerList(this, message.body().getPeerList(), () -> recordChecks.tryTake(
+                    System.nanoTime()));
             case HELLO, PEER_RECORD, KIND_NOT_SET ->
                     reject(RejectReason.UNEXPECTED_KIND, message.kind() + " as a frame");
             default -> transport.deliver(peer, message);
+        }
+    }
+
+    /**
+     * Mesh messages whose only effect this node would not have now are dropped before their signature is checked,
+     * read from the kind the unverified body says (its first field; if it lies, the check that follows finds out):
+     * a Ping over the budget of answers, a Pong nothing waits for, a PeerList sooner than the spacing allows.
+     */
+    private boolean worthChecking(Envelope envelope) {
+        int kind;
+        try {
+            com.google.protobuf.CodedInputStream in = envelope.getBody().newCodedInput();
+            kind = com.google.protobuf.WireFormat.getTagFieldNumber(in.readTag());
+        } catch (java.io.IOException e) {
+            return true; // the verifier says what is wrong with it
+        }
+        switch (kind) {
+            case Body.PING_FIELD_NUMBER -> {
+                if (!pongs.tryTake(System.nanoTime())) {
+                    transport.counters().limited(Limited.PING, 1); // a signed answer each is work a flood must not buy
+                    return false;
+                }
+                return true;
+            }
+            case Body.PONG_FIELD_NUMBER -> {
+                return probeNonce != 0;
+            }
+            case Body.PEER_LIST_FIELD_NUMBER -> {
+                return peerListDue();
+            }
+            default -> {
+                return true;
+            }
         }
     }
 
@@ -359,8 +388,10 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
                 return;
             }
             long nonce = transport.nextPingNonce();
+            if (!transport.sendPing(this, nonce)) {
+                return; // a full queue is no evidence either way; the idle timeout still watches the channel
+            }
             probeNonce = nonce;
-            transport.sendPing(this, nonce);
             channel.eventLoop().schedule(() -> {
                 if (probeNonce == nonce && closeWith(DisconnectCause.UNANSWERED_PROBE)) {
                     log.info("closing {}: it did not answer a probe within {} ms", who(),
@@ -487,20 +518,21 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
     void reject(RejectReason reason, String detail) {
         transport.counters().rejected(reason);
         if (closeWith(DisconnectCause.REJECTED_FRAME)) {
-            log.warn("disconnecting {}: {}: {}", who(), reason.label(), LogSafe.text(detail));
+            transport.logLimit().warn(log, "disconnecting {}: {}: {}", who(), reason.label(), LogSafe.text(detail));
         }
     }
 
     /** Logs one WARN line and disconnects a peer that broke a mesh rule. */
     void misbehaved(DisconnectCause why, String detail) {
         if (closeWith(why)) {
-            log.warn("disconnecting {}: {}: {}", who(), why.label(), LogSafe.text(detail));
+            transport.logLimit().warn(log, "disconnecting {}: {}: {}", who(), why.label(), LogSafe.text(detail));
         }
     }
 
     private void handshakeTimedOut() {
         if (peer == null && closeWith(DisconnectCause.HANDSHAKE_TIMEOUT)) {
-            log.info("closing {}: no handshake within {} ms", who(), transport.config().handshakeTimeoutMs());
+            transport.logLimit().info(log, "closing {}: no handshake within {} ms", who(),
+                    transport.config().handshakeTimeoutMs());
         }
     }
 

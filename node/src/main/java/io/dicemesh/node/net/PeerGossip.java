@@ -105,7 +105,9 @@ final class PeerGossip {
                 ignored++;
                 continue;
             }
-            PeerTable.Offer offer = table.offer(v.sender(), pr.getAddr(), pr.getSeenAtMs(), record);
+            // Kept as seen no later than now: a record dated ahead (a skewed clock, or a stranger's trick to stay at
+            // the top of every list this node sends and to outlive honest records) ranks as if it were signed now.
+            PeerTable.Offer offer = table.offer(v.sender(), pr.getAddr(), Math.min(pr.getSeenAtMs(), nowMs), record);
             if (offer == PeerTable.Offer.LEARNED) {
                 learned++;
             } else {

@@ -54,7 +54,7 @@ class ConnectionBudgetTest {
 
     private Chan bound(boolean out, String from, long lastReadNs) throws Exception {
         Chan c = new Chan(out, from);
-        assertNull(budget.admit(c));
+        assertTrue(budget.admit(c).ok());
         c.peer = Nets.identity().nodeId();
         c.lastReadNs = lastReadNs;
         assertTrue(budget.bind(c).admitted());
@@ -63,46 +63,86 @@ class ConnectionBudgetTest {
 
     @Test
     void strangersCannotTakeTheOutboundBudget() throws Exception {
-        bound(false, "10.0.0.1", 1);
-        bound(false, "10.0.0.2", 2);
-        Chan third = new Chan(false, "10.0.0.3");
-        assertNull(budget.admit(third), "it may handshake");
+        bound(false, "10.0.1.1", 1);
+        bound(false, "10.0.2.1", 2);
+        Chan third = new Chan(false, "10.0.3.1");
+        assertTrue(budget.admit(third).ok(), "it may handshake");
         third.peer = Nets.identity().nodeId();
         assertFalse(budget.bind(third).admitted(), "but the inbound budget is full");
         assertTrue(budget.outboundRoom());
-        bound(true, "10.0.0.9", 3);
-        bound(true, "10.0.0.9", 4);
+        bound(true, "10.0.9.9", 3);
+        bound(true, "10.0.9.9", 4);
         assertFalse(budget.outboundRoom());
-        assertNotNull(budget.admit(new Chan(true, "10.0.0.8")));
+        assertFalse(budget.admit(new Chan(true, "10.0.8.8")).ok());
+    }
+
+    /**
+     * A prefix gets its share of handshakes; when all handshakes are taken, a newcomer still gets in, in the place
+     * of the oldest handshake of the busiest prefix (so silent connections cannot keep a real handshake out).
+     */
+    @Test
+    void aPrefixGetsItsShareAndANewcomerDisplacesTheBusiestPrefixsOldest() throws Exception {
+        Chan a1 = new Chan(false, "10.0.1.1");
+        Chan a2 = new Chan(false, "10.0.1.2"); // the same /24
+        assertTrue(budget.admit(a1).ok());
+        assertTrue(budget.admit(a2).ok());
+        assertFalse(budget.admit(new Chan(false, "10.0.1.3")).ok(), "the /24's share is 2");
+        Chan b1 = new Chan(false, "10.0.2.1");
+        assertTrue(budget.admit(b1).ok());
+        assertEquals(3, budget.handshaking());
+        Chan c1 = new Chan(false, "10.0.3.1");
+        ConnectionBudget.Admission<Chan> in = budget.admit(c1);
+        assertTrue(in.ok(), "the budget of 3 is full, yet a newcomer gets in");
+        assertSame(a1, in.evicted(), "the oldest handshake of the busiest prefix makes room");
+        assertEquals(3, budget.handshaking());
+        budget.release(a1); // its close comes later and changes nothing
+        assertEquals(3, budget.handshaking());
+    }
+
+    /** Review H1(b): connections refused for their prefix's share spend none of the rate everyone else needs. */
+    @Test
+    void refusalsForAPrefixsShareDoNotDrainTheRateOfAll() throws Exception {
+        ConnectionBudget<Chan> b = new ConnectionBudget<>(new ConnectionBudget.Limits(100, 2, 100, 100, 100, 10),
+                wanted::contains);
+        long t = 5_000_000_000L;
+        assertTrue(b.admit(new Chan(false, "10.0.1.1"), t).ok());
+        assertTrue(b.admit(new Chan(false, "10.0.1.2"), t).ok());
+        for (int i = 0; i < 500; i++) {
+            assertFalse(b.admit(new Chan(false, "10.0.1.9"), t).ok());
+        }
+        for (int i = 0; i < 8; i++) {
+            assertTrue(b.admit(new Chan(false, "10.1." + i + ".1"), t).ok(), "another prefix, #" + i);
+        }
     }
 
     @Test
-    void oneAddressGetsItsShareOfHandshakesAndEveryAddressTheBudget() throws Exception {
-        assertNull(budget.admit(new Chan(false, "10.0.0.1")));
-        assertNull(budget.admit(new Chan(false, "10.0.0.1")));
-        assertNotNull(budget.admit(new Chan(false, "10.0.0.1")), "its share is 2");
-        Chan third = new Chan(false, "10.0.0.2");
-        assertNull(budget.admit(third));
-        assertNotNull(budget.admit(new Chan(false, "10.0.0.3")), "the budget is 3");
-        budget.release(third);
-        budget.release(third); // idempotent
-        assertNull(budget.admit(new Chan(false, "10.0.0.3")));
-        assertEquals(3, budget.handshaking());
+    void aPrefixIsAnIpv4Slash24OrAnIpv6Slash64AndEachLoopbackAddressItsOwn() throws Exception {
+        assertEquals(InetAddress.getByName("192.0.2.0"), ConnectionBudget.prefixOf(InetAddress.getByName("192.0.2.77")));
+        assertEquals(InetAddress.getByName("2001:db8:1:2::"),
+                ConnectionBudget.prefixOf(InetAddress.getByName("2001:db8:1:2:aaaa:bbbb:cccc:dddd")));
+        assertEquals(InetAddress.getByName("127.0.0.7"), ConnectionBudget.prefixOf(InetAddress.getByName("127.0.0.7")));
+        assertEquals(InetAddress.getByName("::1"), ConnectionBudget.prefixOf(InetAddress.getByName("::1")));
     }
 
     @Test
     void aWantedPeerEvictsTheLongestSilentStrangerWhenTheInboundBudgetIsFull() throws Exception {
-        Chan quiet = bound(false, "10.0.0.1", 5);
-        Chan chatty = bound(false, "10.0.0.2", 50);
-        Chan stranger = new Chan(false, "10.0.0.3");
-        assertNull(budget.admit(stranger));
+        Chan quiet = bound(false, "10.0.1.1", 5);
+        Chan chatty = bound(false, "10.0.2.1", 50);
+        Chan stranger = new Chan(false, "10.0.3.1");
+        assertTrue(budget.admit(stranger).ok());
         stranger.peer = Nets.identity().nodeId();
         ConnectionBudget.Bind<Chan> refused = budget.bind(stranger);
         assertFalse(refused.admitted());
         assertNotNull(refused.refusal());
 
-        Chan friend = new Chan(false, "10.0.0.4");
-        assertNull(budget.admit(friend));
+        Chan duplicate = new Chan(false, "10.0.5.1");
+        assertTrue(budget.admit(duplicate).ok());
+        duplicate.peer = Nets.identity().nodeId();
+        wanted.add(duplicate.peer);
+        assertFalse(budget.bind(duplicate, false).admitted(), "a wanted peer with a live channel evicts nobody");
+
+        Chan friend = new Chan(false, "10.0.4.1");
+        assertTrue(budget.admit(friend).ok());
         friend.peer = Nets.identity().nodeId();
         wanted.add(friend.peer);
         ConnectionBudget.Bind<Chan> in = budget.bind(friend);
@@ -123,15 +163,15 @@ class ConnectionBudgetTest {
         b.admit(first);
         first.peer = Nets.identity().nodeId();
         assertTrue(b.bind(first).admitted());
-        Chan second = new Chan(false, "10.0.0.1");
+        Chan second = new Chan(false, "10.0.0.2");
         b.admit(second);
         second.peer = Nets.identity().nodeId();
-        assertFalse(b.bind(second).admitted());
-        Chan friend = new Chan(false, "10.0.0.1");
+        assertFalse(b.bind(second).admitted(), "the same /24");
+        Chan friend = new Chan(false, "10.0.0.3");
         b.admit(friend);
         friend.peer = Nets.identity().nodeId();
         wanted.add(friend.peer);
-        assertTrue(b.bind(friend).admitted(), "a wanted peer is never held to its address's share");
+        assertTrue(b.bind(friend).admitted(), "a wanted peer is never held to its prefix's share");
     }
 
     @Test
@@ -142,13 +182,24 @@ class ConnectionBudgetTest {
         int admitted = 0;
         for (int i = 0; i < 50; i++) {
             Chan c = new Chan(false, "10.0." + i + ".1");
-            if (b.admit(c, t) == null) {
+            if (b.admit(c, t).ok()) {
                 admitted++;
                 b.release(c);
             }
         }
         assertEquals(10, admitted, "the burst");
-        assertNull(b.admit(new Chan(true, "10.9.9.9"), t), "this node's own dials are not limited by it");
-        assertNull(b.admit(new Chan(false, "10.8.8.8"), t + 100_000_000L), "a tenth of a second later, one more");
+        assertTrue(b.admit(new Chan(true, "10.9.9.9"), t).ok(), "this node's own dials are not limited by it");
+        assertTrue(b.admit(new Chan(false, "10.8.8.8"), t + 100_000_000L).ok(), "a tenth of a second later, one more");
+        ConnectionBudget<Chan> generous = new ConnectionBudget<>(new ConnectionBudget.Limits(100, 100, 100, 100, 100,
+                1_000), wanted::contains);
+        int fromOne = 0;
+        for (int i = 0; i < 100; i++) {
+            Chan c = new Chan(false, "10.7.7.7");
+            if (generous.admit(c, t + i).ok()) {
+                fromOne++;
+                generous.release(c);
+            }
+        }
+        assertEquals(ConnectionBudget.PREFIX_HANDSHAKES_BURST, fromOne, "one prefix gets its own burst");
     }
 }

@@ -329,6 +329,40 @@ class MisbehavingPeerTest {
         }
     }
 
+    /**
+     * Review M2: a table peer replaying one signed Ping as fast as it can makes the node check no more signatures
+     * than it answers Pings (an unanswered Ping is dropped before its check), and unasked-for Pongs cost none.
+     */
+    @Test
+    void aPingFloodFromATablePeerCostsOnlyTheAnsweredPingsChecks() throws Exception {
+        io.dicemesh.node.core.CountingScheme counting = new io.dicemesh.node.core.CountingScheme();
+        Identity node = Nets.identity();
+        NettyTransport counted = cluster.track(new NettyTransport(node, Nets.fast(),
+                new io.dicemesh.crypto.EnvelopeVerifier(counting), new Inbox()));
+        counted.start();
+        Identity flooder = Nets.identity();
+        counted.wantPeers(Set.of(flooder.nodeId())); // a table peer: no stranger budget applies
+        try (RawPeer raw = RawPeer.connect(counted.boundPort(), flooder, 0)) {
+            raw.handshake();
+            await("bound", WAIT_MS, () -> counted.connectedPeers().contains(flooder.nodeId()));
+            Thread.sleep(200); // the greeting is read
+            long before = counting.verifications();
+            byte[] ping = FrameCodec.encode(Signatures.seal(flooder, Body.newBuilder().setPing(
+                    io.dicemesh.protocol.Ping.newBuilder().setNonce(7)).build()));
+            byte[] pong = FrameCodec.encode(Signatures.seal(flooder, Body.newBuilder().setPong(
+                    io.dicemesh.protocol.Pong.newBuilder().setNonce(7)).build()));
+            long startNs = System.nanoTime();
+            for (int i = 0; i < 5_000; i++) {
+                raw.sendBytes(ping);
+                raw.sendBytes(pong);
+            }
+            await("the flood is read", WAIT_MS, () -> counted.stats().limited(Limited.PING) >= 4_900);
+            double seconds = (System.nanoTime() - startNs) / 1e9;
+            long checks = counting.verifications() - before;
+            assertTrue(checks <= PeerChannel.PONGS_PER_SECOND * (seconds + 2), checks + " checks in " + seconds + " s");
+        }
+    }
+
     private static Envelope hello(Identity signer, ByteString nodeId, java.security.KeyPair tlsKey, String addr) {
         return Signatures.seal(signer, Body.newBuilder().setHello(Hello.newBuilder().setNodeId(nodeId)
                 .setListenAddr(addr).setTlsKeySha256(ByteString.copyFrom(io.dicemesh.crypto.Sha256.hash(

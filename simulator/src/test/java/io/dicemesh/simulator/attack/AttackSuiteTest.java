@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("attack")
 class AttackSuiteTest {
     static final String DEFAULT_SLICE = "relay,silent-connections";
-    static final long DURATION_MS = 15_000;
+    static final long DURATION_MS = 18_000;
 
     static Stream<Attack> attacks() {
         String chosen = System.getProperty("dicemesh.attacks", DEFAULT_SLICE).trim();
