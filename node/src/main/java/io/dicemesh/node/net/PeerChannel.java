@@ -51,9 +51,9 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
      * whoever carries them, and that players hand each other so that one that missed them can go on. A table's
      * invite and its players' accepts (together its seq-0 certificate); a coordinator's Prepare (a catch-up reply
      * too large to hold it carries it beside); players' dice commitments and reveals (held ones go to the next
-     * coordinator). The core is told the carrier apart from the signer (it answers table messages only to signers). Every other
-     * frame (votes, Statuses, intents, queries, replies, pings, peer lists) speaks for the channel's peer and must be
-     * signed by it.
+     * coordinator). The core is told the carrier apart from the signer (it answers table messages only to
+     * signers). Every other frame (votes, Statuses, intents, queries, replies, pings, peer lists) speaks for the
+     * channel's peer and must be signed by it.
      */
     static final java.util.Set<Body.KindCase> RELAYABLE = java.util.EnumSet.of(Body.KindCase.TABLE_INVITE,
             Body.KindCase.GENESIS_ACCEPT, Body.KindCase.PREPARE, Body.KindCase.DICE_COMMITMENT,
