@@ -65,16 +65,11 @@ public final class MeshSocket implements AutoCloseable {
      */
     public static MeshSocket connectWithBorrowedHello(InetSocketAddress address,
             java.security.cert.X509Certificate borrowedFrom, int timeoutMs) throws IOException {
-        byte[] ext = borrowedFrom.getExtensionValue(NodeCertificate.HELLO_EXTENSION.getId());
-        if (ext == null) {
-            throw new IllegalArgumentException("not a node certificate");
-        }
         Envelope hello;
         try {
-            byte[] inner = org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets();
-            hello = Envelope.parseFrom(org.bouncycastle.asn1.ASN1OctetString.getInstance(inner).getOctets());
-        } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a node certificate", e);
+            hello = NodeCertificate.helloEnvelope(borrowedFrom);
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("not a node certificate: " + e.getMessage(), e);
         }
         SecureRandom random = new SecureRandom();
         return connect(null, address, NodeCertificate.withHello(NodeCertificate.newKeyPair(random), hello, random),

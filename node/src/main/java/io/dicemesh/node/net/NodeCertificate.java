@@ -164,7 +164,8 @@ final class NodeCertificate {
         return new PeerHello(verified.sender(), hello.getListenAddr());
     }
 
-    private static Envelope helloEnvelope(X509Certificate cert) throws CertificateException {
+    /** The signed Hello a node certificate carries, unverified. */
+    static Envelope helloEnvelope(X509Certificate cert) throws CertificateException {
         byte[] extension = cert.getExtensionValue(HELLO_EXTENSION.getId());
         if (extension == null) {
             throw new CertificateException("the certificate carries no dicemesh Hello");

@@ -128,11 +128,9 @@ class HandshakeTest {
 
     /** The signed Hello inside a certificate, read back the way {@link NodeCertificate#check} reads it. */
     static Envelope helloOf(NodeCertificate c) {
-        byte[] ext = c.certificate().getExtensionValue(NodeCertificate.HELLO_EXTENSION.getId());
-        byte[] inner = org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets();
         try {
-            return Envelope.parseFrom(org.bouncycastle.asn1.ASN1OctetString.getInstance(inner).getOctets());
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return NodeCertificate.helloEnvelope(c.certificate());
+        } catch (CertificateException e) {
             throw new AssertionError(e);
         }
     }
