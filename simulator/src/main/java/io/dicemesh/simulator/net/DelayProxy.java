@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * on after a one-way delay of {@code delayMs} plus or minus {@code jitterMs}, in order (a chunk never overtakes the
  * one before it, as on a TCP stream), and a fraction {@code holdProbability} of chunks is held back a further
  * {@code holdMs} with everything behind it, as a lost segment and its retransmission stall a stream. A side that
- * cannot keep up stops the other from being read (bounded memory). Part of the test kit: each node advertises its
- * proxy's address, so every byte between nodes crosses two proxies' worth of one-way delay per round trip.
+ * cannot keep up stops the other from being read, so what waits is at most what arrives within the delay (the
+ * link's rate times the delay, as on a real WAN). Part of the test kit: each node advertises its proxy's address,
+ * so every connection crosses the proxy of the node it dialed, once each way: a round trip costs twice the delay.
  */
 public final class DelayProxy implements AutoCloseable {
     /** The WAN profile of the transport issue: 20 ms +- 5 ms each way, 1% of writes held back 200 ms. */

@@ -139,7 +139,7 @@ class MultiHostNetnsTest {
             }
             p50s.sort(Comparator.naturalOrder());
             System.out.printf(Locale.ROOT, "netns: WAN profile 20 +- 5 ms each way, 1%% of writes held 200 ms "
-                    + "(a round trip through two proxies is about 40 ms): %d bets, commit p50 %.1f ms (median of the "
+                    + "(a round trip through the dialed node's proxy is about 40 ms): %d bets, commit p50 %.1f ms (median of the "
                     + "bots' p50s %s), p99 %.1f ms (worst bot); %d held writes; seq %d on all %d nodes%n", bets,
                     p50s.get(p50s.size() / 2), p50s, p99s.stream().mapToDouble(Double::doubleValue).max().orElse(0),
                     proxies.stream().mapToLong(DelayProxy::held).sum(), seq(1, table), NODES);
