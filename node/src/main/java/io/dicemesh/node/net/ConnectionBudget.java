@@ -62,6 +62,11 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
      * so this bounds what strangers can spend of it to a quarter of a core.
      */
     static final int INBOUND_HANDSHAKES_PER_SECOND = 100;
+    /**
+     * New inbound connections per second while the inbound budget is full: only one of a peer this node shares a
+     * table with can end bound, and such a peer is dialed by this node too.
+     */
+    static final int WHEN_FULL_HANDSHAKES_PER_SECOND = 5;
     /** New inbound connections one source prefix may open per second (a burst of twice that). */
     static final int PREFIX_HANDSHAKES_PER_SECOND = 10;
     static final int PREFIX_HANDSHAKES_BURST = 20;
@@ -77,6 +82,7 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
     private final Limits limits;
     private final Predicate<NodeId> wanted;
     private final TokenBucket inboundStarts;
+    private final TokenBucket whenFullStarts;
     private final Map<M, Stage> stages = new java.util.LinkedHashMap<>();
     /** Each source prefix's rate of new inbound connections; the least recently used are forgotten first. */
     private final Map<InetAddress, TokenBucket> prefixStarts = new java.util.LinkedHashMap<>(64, 0.75f, true) {
@@ -95,6 +101,7 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
         this.limits = limits;
         this.wanted = wanted;
         this.inboundStarts = new TokenBucket(limits.inboundHandshakesPerSecond(), limits.inboundHandshakesPerSecond());
+        this.whenFullStarts = new TokenBucket(WHEN_FULL_HANDSHAKES_PER_SECOND, WHEN_FULL_HANDSHAKES_PER_SECOND);
     }
 
     Limits limits() {
@@ -146,6 +153,12 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
         }
         if (!inboundStarts.tryTake(nowNs)) {
             return Admission.refused("over " + limits.inboundHandshakesPerSecond() + " new connections a second");
+        }
+        if (inbound >= limits.inboundMax() && !whenFullStarts.tryTake(nowNs)) {
+            // A handshake that can only end refused (or evicting a stranger, for a peer that wants this node)
+            // costs milliseconds of CPU: while the inbound budget is full, few are begun.
+            return Admission.refused("the inbound budget is full; over " + WHEN_FULL_HANDSHAKES_PER_SECOND
+                    + " new connections a second while it is");
         }
         M evicted = null;
         if (handshaking >= limits.handshakingMax()) {

@@ -43,6 +43,26 @@ public final class MeshSocket implements AutoCloseable {
         return connect(null, address, NodeCertificate.create(identity, "", new SecureRandom()), timeoutMs);
     }
 
+    /** A node's TLS credentials made ahead (a key and a certificate cost milliseconds each to make). */
+    public static final class Credentials {
+        private final NodeCertificate certificate;
+
+        private Credentials(NodeCertificate certificate) {
+            this.certificate = certificate;
+        }
+    }
+
+    /** Makes the certificate {@code identity} presents, for {@link #connect(java.net.InetAddress, InetSocketAddress, Credentials, int)}. */
+    public static Credentials credentials(Identity identity) {
+        return new Credentials(NodeCertificate.create(identity, "", new SecureRandom()));
+    }
+
+    /** Connects from a chosen local address (null: any) with credentials made ahead, and runs the handshake. */
+    public static MeshSocket connect(java.net.InetAddress from, InetSocketAddress address, Credentials credentials,
+            int timeoutMs) throws IOException {
+        return connect(from, address, credentials.certificate, timeoutMs);
+    }
+
     /**
      * Connects from a chosen local address (null: any) and runs the handshake.
      *

@@ -202,4 +202,23 @@ class ConnectionBudgetTest {
         }
         assertEquals(ConnectionBudget.PREFIX_HANDSHAKES_BURST, fromOne, "one prefix gets its own burst");
     }
+
+    /** While the inbound budget is full, few handshakes are begun: each could only end refused. */
+    @Test
+    void whileTheInboundBudgetIsFullFewHandshakesBegin() throws Exception {
+        ConnectionBudget<Chan> b = new ConnectionBudget<>(new ConnectionBudget.Limits(1_000, 1_000, 1, 100, 100,
+                1_000), wanted::contains);
+        long t = 5_000_000_000L;
+        Chan first = new Chan(false, "10.0.1.1");
+        assertTrue(b.admit(first, t).ok());
+        first.peer = Nets.identity().nodeId();
+        assertTrue(b.bind(first).admitted());
+        int begun = 0;
+        for (int i = 0; i < 100; i++) {
+            if (b.admit(new Chan(false, "10.2." + i + ".1"), t).ok()) {
+                begun++;
+            }
+        }
+        assertEquals(ConnectionBudget.WHEN_FULL_HANDSHAKES_PER_SECOND, begun);
+    }
 }

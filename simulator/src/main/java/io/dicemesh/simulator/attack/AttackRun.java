@@ -68,6 +68,7 @@ public final class AttackRun implements LiveRun.Sidecar {
     private volatile Thread controller;
     private volatile boolean stopping;
     private volatile Attacker attacker;
+    private volatile Attacker prepared;
     private volatile double before;
     private volatile double during;
     private volatile long peakRssKib;
@@ -88,6 +89,7 @@ public final class AttackRun implements LiveRun.Sidecar {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        prepared = new Attacker(attack).prepare(); // before the mesh starts: the attacker's key making is not measured
         LiveRun.Report live = new LiveRun(config, out, false).withSidecar(this).run();
         Attacker.Counters c = attacker == null ? new Attacker.Counters() : attacker.counters();
         return new Report(attack, before, during, (peakRssKib + 1023) / 1024, c.connections.get(), c.frames.get(),
@@ -142,10 +144,10 @@ public final class AttackRun implements LiveRun.Sidecar {
         long attackEndNs = attackAtNs + thirdNs;
         pause(WARMUP_MS);
         double first = rate(api, tables, attackAtNs);
-        Attacker a = new Attacker(attack, target);
+        Attacker a = prepared;
         attacker = a;
         say(String.format("unattacked: %.1f slots/s; starting %s against node0", first, attack.label()));
-        a.start();
+        a.start(target);
         Path status = Path.of("/proc", Long.toString(mesh.node(0).pid()), "status");
         Thread sampler = new Thread(() -> {
             while (!stopping && attacker == a && !samplerDone) {
