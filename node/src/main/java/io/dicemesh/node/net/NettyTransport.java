@@ -28,6 +28,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -109,6 +110,12 @@ public final class NettyTransport implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean closed;
     private volatile EventLoopGroup group;
+    /**
+     * Runs the TLS handshakes' expensive steps (key agreement, signing, checking the peer's certificate) off the
+     * event loops, so a burst of strangers' handshakes does not hold up the frames of established channels that
+     * share a loop with them. One thread: handshakes can take at most one core, however many arrive.
+     */
+    private volatile DefaultEventExecutor handshakeWork;
     private Channel server;
     private EventLoop maintenance;
     private ScheduledFuture<?> tickTask;
@@ -145,6 +152,8 @@ public final class NettyTransport implements AutoCloseable {
             int threads = Math.min(EVENT_LOOP_THREADS_MAX, Runtime.getRuntime().availableProcessors());
             group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("dicemesh-net-"
                     + identity.nodeId().shortHex()), NioIoHandler.newFactory());
+            handshakeWork = new DefaultEventExecutor(new DefaultThreadFactory("dicemesh-tls-"
+                    + identity.nodeId().shortHex()));
             WriteBufferWaterMark waterMark = new WriteBufferWaterMark(config.outboundQueueBytesMax() / 2,
                     config.outboundQueueBytesMax());
             server = bindServer(waterMark);
@@ -189,6 +198,7 @@ public final class NettyTransport implements AutoCloseable {
         move(Lifecycle.CLOSED);
         closed = true;
         group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MS);
+        handshakeWork.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         throw new IOException("cannot listen on " + HostPort.text(config.listen()) + ": " + describe(bind.cause()),
                 bind.cause());
     }
@@ -312,6 +322,7 @@ public final class NettyTransport implements AutoCloseable {
         for (ChannelFuture f : closing) {
             f.awaitUninterruptibly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime())));
         }
+        handshakeWork.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (!group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(2 * CLOSE_TIMEOUT_MS)) {
             log.warn("node {}: event loops still running {} ms after close", identity.nodeId().shortHex(),
@@ -510,6 +521,15 @@ public final class NettyTransport implements AutoCloseable {
         return nonce;
     }
 
+    /** Closes, as a self-connection too, the channel of this node at the other end of that one's connection. */
+    void closeOtherEndOfSelfConnection(PeerChannel oneEnd) {
+        for (PeerChannel c : open) {
+            if (c.isOtherEndOf(oneEnd)) {
+                c.closeWith(DisconnectCause.SELF_CONNECTION);
+            }
+        }
+    }
+
     void sendPong(PeerChannel channel, Ping ping) {
         channel.trySend(Signatures.seal(identity, Body.newBuilder().setPong(Pong.newBuilder()
                 .setNonce(ping.getNonce())).build()));
@@ -526,7 +546,7 @@ public final class NettyTransport implements AutoCloseable {
                     ch.close();
                     return;
                 }
-                SslHandler tlsHandler = new SslHandler(meshTls.newEngine(openedBySelf));
+                SslHandler tlsHandler = new SslHandler(meshTls.newEngine(openedBySelf), false, handshakeWork);
                 tlsHandler.setHandshakeTimeoutMillis(0); // PeerChannel's own timer counts the handshake timeout
                 ch.pipeline()
                         .addLast("traffic", traffic)

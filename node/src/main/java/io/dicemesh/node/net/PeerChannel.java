@@ -5,8 +5,6 @@ import io.dicemesh.crypto.RejectReason;
 import io.dicemesh.crypto.Rejection;
 import io.dicemesh.crypto.Verified;
 import io.dicemesh.crypto.VerifyResult;
-import io.dicemesh.protocol.Body;
-import io.dicemesh.protocol.Envelope;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.dicemesh.protocol.Body;
 import io.dicemesh.protocol.Envelope;
@@ -290,6 +288,10 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
                 }
             }
             case SELF_CONNECTION -> {
+                // The other end is this node's too, and may not have finished its handshake: closed first and for
+                // the same cause (before it can read this end's close as a failed handshake), so whichever end
+                // dialed learns it dialed itself and does not dial that address again.
+                transport.closeOtherEndOfSelfConnection(this);
                 if (closeWith(DisconnectCause.SELF_CONNECTION)) {
                     log.debug("closing {}: it connects this node to itself", who());
                 }
@@ -501,6 +503,13 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
             }
         }
         return false;
+    }
+
+    /** True when this channel and that one are the two ends of one TCP connection (a self-connection). */
+    boolean isOtherEndOf(PeerChannel that) {
+        SocketAddress local = channel.localAddress();
+        return this != that && local != null && local.equals(that.channel.remoteAddress())
+                && that.channel.localAddress() != null && that.channel.localAddress().equals(channel.remoteAddress());
     }
 
     /** Closes the channel for {@code why}; true if this call decided the cause (the first one does). Any thread. */

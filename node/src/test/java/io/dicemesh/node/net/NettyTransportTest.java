@@ -77,6 +77,26 @@ class NettyTransportTest {
     }
 
     @Test
+    void handshakesRunOnTheTransportsOwnTlsThreadWhichEndsWithIt() throws Exception {
+        Identity a = Nets.identity();
+        NettyTransport ta = cluster.start(a, Nets.fast(), new Inbox());
+        String tlsThread = "dicemesh-tls-" + a.nodeId().shortHex() + "-";
+        assertTrue(threadsNamed(tlsThread).isEmpty(), "started on the first handshake's work, not before");
+        NettyTransport tb = cluster.start(Nets.identity(), Nets.fast(List.of(Nets.addressOf(ta))), new Inbox());
+        await("connected", WAIT_MS, () -> ta.connectedPeers().equals(Set.of(tb.nodeId())));
+        assertEquals(1, threadsNamed(tlsThread).size(), "the handshake's key agreement and checks ran there");
+        ta.close();
+        for (Thread t : threadsNamed(tlsThread)) {
+            t.join(WAIT_MS);
+            assertFalse(t.isAlive(), "the TLS thread outlived close()");
+        }
+    }
+
+    private static List<Thread> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).toList();
+    }
+
+    @Test
     void threeTransportsConnectViaJoinAndEveryPairExchanges() throws Exception {
         Identity[] ids = {Nets.identity(), Nets.identity(), Nets.identity()};
         Inbox[] in = {new Inbox(), new Inbox(), new Inbox()};
