@@ -22,16 +22,18 @@ import java.util.Set;
  * @param join              peers to dial at start
  * @param autoAcceptInvites accept table invites without {@code dicemesh table join}
  * @param shutdownWaitMs    how long a graceful shutdown waits for in-flight slots
+ * @param dialFrom          the local IP this node's dials leave from (file setting {@code dial-from}), or null for
+ *                          the one the system picks
  */
 public record DaemonConfig(InetSocketAddress listen, String advertise, int apiPort, List<InetSocketAddress> join,
-        boolean autoAcceptInvites, long shutdownWaitMs) {
+        boolean autoAcceptInvites, long shutdownWaitMs, java.net.InetAddress dialFrom) {
 
     public static final String FILE_NAME = "dicemesh.properties";
     public static final String DEFAULT_LISTEN = "127.0.0.1:7600";
     public static final int DEFAULT_API_PORT = 7700;
     public static final long DEFAULT_SHUTDOWN_WAIT_MS = 10_000;
     private static final Set<String> KEYS = Set.of("listen", "advertise", "api-port", "join", "auto-accept-invites",
-            "shutdown-wait-ms");
+            "shutdown-wait-ms", "dial-from");
 
     /** Values given on the command line; null means "not given". */
     public record Overrides(String listen, String advertise, Integer apiPort, List<String> join,
@@ -80,7 +82,22 @@ public record DaemonConfig(InetSocketAddress listen, String advertise, int apiPo
         for (String j : join) {
             joins.add(address("join", j));
         }
-        return new DaemonConfig(listenAddress(listen), advertise, apiPort, List.copyOf(joins), accept, wait);
+        String dialFrom = file.getProperty("dial-from");
+        return new DaemonConfig(listenAddress(listen), advertise, apiPort, List.copyOf(joins), accept, wait,
+                dialFrom == null ? null : ipLiteral("dial-from", dialFrom.trim()));
+    }
+
+    /** This config with dials leaving from {@code from} (null: the address the system picks). */
+    public DaemonConfig withDialFrom(java.net.InetAddress from) {
+        return new DaemonConfig(listen, advertise, apiPort, join, autoAcceptInvites, shutdownWaitMs, from);
+    }
+
+    private static java.net.InetAddress ipLiteral(String key, String value) {
+        try {
+            return com.google.common.net.InetAddresses.forString(value); // a literal: no lookup
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " must be an IP address, not '" + value + "'");
+        }
     }
 
     /** Like {@link #address} but port 0 (any free port) is allowed. */

@@ -86,7 +86,20 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
     private volatile List<String> notReady = List.of("starting");
     private volatile boolean warnedTooManyPeers;
 
-    private NodeDaemon(DataDir dataDir, DaemonConfig config, Identity identity, RocksKvStore store) {
+    /**
+     * What the daemon actually sends for each envelope its engine sends: for tests that make an in-JVM daemon lie
+     * (the scenario suite's byzantine player). Nothing an operator runs can set one: the CLI starts every daemon
+     * with {@link #SENDS_AS_IS}.
+     */
+    @FunctionalInterface
+    public interface SendRewrite {
+        List<Envelope> rewrite(NodeId to, Envelope envelope);
+    }
+
+    public static final SendRewrite SENDS_AS_IS = (to, envelope) -> List.of(envelope);
+
+    private NodeDaemon(DataDir dataDir, DaemonConfig config, Identity identity, RocksKvStore store,
+            SendRewrite rewrite) {
         this.dataDir = dataDir;
         this.config = config;
         this.identity = identity;
@@ -111,7 +124,13 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         this.loop = new EngineLoop(engine, store, new EngineLoop.Outbound() {
             @Override
             public void send(NodeId to, Envelope envelope) {
-                transport.send(to, envelope);
+                if (rewrite == SENDS_AS_IS) {
+                    transport.send(to, envelope);
+                    return;
+                }
+                for (Envelope e : rewrite.rewrite(to, envelope)) {
+                    transport.send(to, e);
+                }
             }
 
             @Override
@@ -136,7 +155,7 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         TransportConfig d = TransportConfig.defaults(c.listen(), c.join());
         return new TransportConfig(c.listen(), c.advertise(), c.join(), d.handshakeTimeoutMs(),
                 d.heartbeatIntervalMs(), d.idleTimeoutMs(), d.reconnectBaseMs(), d.reconnectMaxMs(),
-                d.outboundQueueBytesMax(), d.connectionsMax(), d.peerGossipIntervalMs());
+                d.outboundQueueBytesMax(), d.connectionsMax(), d.peerGossipIntervalMs(), c.dialFrom());
     }
 
     /**
@@ -144,6 +163,11 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
      * Throws {@link DaemonException} with one clear line on anything an operator must fix.
      */
     public static NodeDaemon start(DataDir dataDir, DaemonConfig config) throws DaemonException {
+        return start(dataDir, config, SENDS_AS_IS);
+    }
+
+    /** {@link #start(DataDir, DaemonConfig)} with what it sends rewritten: for tests only (see {@link SendRewrite}). */
+    public static NodeDaemon start(DataDir dataDir, DaemonConfig config, SendRewrite rewrite) throws DaemonException {
         Identity identity;
         try {
             identity = dataDir.loadIdentity();
@@ -158,7 +182,7 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         }
         try {
             LedgerFormat.checkOrInitialize(store);
-            NodeDaemon daemon = new NodeDaemon(dataDir, config, identity, store);
+            NodeDaemon daemon = new NodeDaemon(dataDir, config, identity, store, rewrite);
             daemon.startComponents();
             return daemon;
         } catch (LedgerFormatException e) {

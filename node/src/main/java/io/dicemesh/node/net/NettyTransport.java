@@ -168,6 +168,9 @@ public final class NettyTransport implements AutoCloseable {
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                             config.handshakeTimeoutMs()));
+            if (config.dialFrom() != null) {
+                bootstrap.localAddress(new InetSocketAddress(config.dialFrom(), 0));
+            }
             long nowMs = nowMs();
             for (InetSocketAddress addr : config.join()) {
                 dialer.addJoin(addr, nowMs);

@@ -1,6 +1,7 @@
 package io.dicemesh.node.net;
 
 import io.dicemesh.protocol.WireLimits;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -24,10 +25,14 @@ import java.util.Objects;
  *                             handshakes, with per-address shares; also the most peers
  *                             {@link NettyTransport#wantPeers} may name
  * @param peerGossipIntervalMs how often a PeerList goes to every connected peer
+ * @param dialFrom             the local IP this node's dials leave from, or null for the one the system picks (on
+ *                             a host with several addresses, peers then see the one the node serves; the
+ *                             scenario suite gives each in-JVM daemon its own loopback address this way)
  */
 public record TransportConfig(InetSocketAddress listen, String advertisedAddr, List<InetSocketAddress> join,
         long handshakeTimeoutMs, long heartbeatIntervalMs, long idleTimeoutMs, long reconnectBaseMs,
-        long reconnectMaxMs, int outboundQueueBytesMax, int connectionsMax, long peerGossipIntervalMs) {
+        long reconnectMaxMs, int outboundQueueBytesMax, int connectionsMax, long peerGossipIntervalMs,
+        InetAddress dialFrom) {
 
     /** Most join addresses (configured plus added with {@link NettyTransport#join}). */
     public static final int JOIN_ADDRESSES_MAX = 64;
@@ -82,6 +87,21 @@ public record TransportConfig(InetSocketAddress listen, String advertisedAddr, L
             throw new IllegalArgumentException("connectionsMax " + connectionsMax + " is not in 1.."
                     + CONNECTIONS_LIMIT);
         }
+    }
+
+    /** A config whose dials leave from the address the system picks. */
+    public TransportConfig(InetSocketAddress listen, String advertisedAddr, List<InetSocketAddress> join,
+            long handshakeTimeoutMs, long heartbeatIntervalMs, long idleTimeoutMs, long reconnectBaseMs,
+            long reconnectMaxMs, int outboundQueueBytesMax, int connectionsMax, long peerGossipIntervalMs) {
+        this(listen, advertisedAddr, join, handshakeTimeoutMs, heartbeatIntervalMs, idleTimeoutMs, reconnectBaseMs,
+                reconnectMaxMs, outboundQueueBytesMax, connectionsMax, peerGossipIntervalMs, null);
+    }
+
+    /** This config with dials leaving from {@code from}. */
+    public TransportConfig withDialFrom(InetAddress from) {
+        return new TransportConfig(listen, advertisedAddr, join, handshakeTimeoutMs, heartbeatIntervalMs,
+                idleTimeoutMs, reconnectBaseMs, reconnectMaxMs, outboundQueueBytesMax, connectionsMax,
+                peerGossipIntervalMs, from);
     }
 
     /** The defaults above: 5 s handshake, 5 s heartbeat, 20 s idle, 0.25-30 s reconnect, 4 MiB queue, 256 channels. */

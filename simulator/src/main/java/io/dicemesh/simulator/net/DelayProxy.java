@@ -52,6 +52,10 @@ public final class DelayProxy implements AutoCloseable {
     private final Channel server;
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong held = new AtomicLong();
+    /** Source addresses whose connections are cut: closed now and refused until restored. */
+    private final java.util.Set<java.net.InetAddress> cut = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Open client-side channels, so a cut can close those of its source. */
+    private final java.util.Set<Channel> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private DelayProxy(EventLoopGroup group, Channel server) {
         this.group = group;
@@ -92,12 +96,36 @@ public final class DelayProxy implements AutoCloseable {
         return bytes.get();
     }
 
+    /**
+     * Cuts every connection from {@code source} (closed now, new ones refused) until {@link #restore}: the link
+     * from a node that dials from that address goes down, as if its cable were pulled.
+     */
+    public void cut(java.net.InetAddress source) {
+        cut.add(source);
+        for (Channel c : clients) {
+            if (c.remoteAddress() instanceof InetSocketAddress from && from.getAddress().equals(source)) {
+                c.close();
+            }
+        }
+    }
+
+    /** Lets connections from {@code source} through again. */
+    public void restore(java.net.InetAddress source) {
+        cut.remove(source);
+    }
+
     /** Chunks held back so far. */
     public long held() {
         return held.get();
     }
 
     private void splice(SocketChannel inbound, InetSocketAddress target, Profile profile, SplittableRandom random) {
+        clients.add(inbound); // before the check, so a cut that lands meanwhile finds it and closes it
+        inbound.closeFuture().addListener(f -> clients.remove(inbound));
+        if (cut.contains(inbound.remoteAddress().getAddress())) {
+            inbound.close();
+            return;
+        }
         new Bootstrap().group(inbound.eventLoop()).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, false)
