@@ -111,9 +111,9 @@ public final class NettyTransport implements AutoCloseable {
     private volatile boolean closed;
     private volatile EventLoopGroup group;
     /**
-     * Runs the TLS handshakes' expensive steps (key agreement, signing, checking the peer's certificate) off the
-     * event loops, so a burst of strangers' handshakes does not hold up the frames of established channels that
-     * share a loop with them. One thread: handshakes can take at most one core, however many arrive.
+     * Runs inbound TLS handshakes' expensive steps (key agreement, signing, checking the peer's certificate) off
+     * the event loops, so a burst of strangers' handshakes does not hold up the frames of established channels that
+     * share a loop with them. One thread: inbound handshakes take at most one core, however many arrive.
      */
     private volatile DefaultEventExecutor handshakeWork;
     private Channel server;
@@ -549,7 +549,10 @@ public final class NettyTransport implements AutoCloseable {
                     ch.close();
                     return;
                 }
-                SslHandler tlsHandler = new SslHandler(meshTls.newEngine(openedBySelf), false, handshakeWork);
+                // Strangers' handshakes (inbound) run their expensive steps on the TLS thread; this node's own
+                // few dials keep them on their loop, so a dial's side finishes in step with the other end.
+                SslHandler tlsHandler = openedBySelf ? new SslHandler(meshTls.newEngine(true))
+                        : new SslHandler(meshTls.newEngine(false), false, handshakeWork);
                 tlsHandler.setHandshakeTimeoutMillis(0); // PeerChannel's own timer counts the handshake timeout
                 ch.pipeline()
                         .addLast("traffic", traffic)

@@ -75,6 +75,9 @@ class RunCommandTest {
         assertOneLine(CliRun.of("run", "--data-dir", dir.toString()), 1, "unknown setting 'bogus'");
         Files.writeString(dir.resolve("dicemesh.properties"), "auto-accept-invites=maybe\n");
         assertOneLine(CliRun.of("run", "--data-dir", dir.toString()), 1, "auto-accept-invites must be true or false");
+        Files.writeString(dir.resolve("dicemesh.properties"), "dial-from=localhost\n");
+        assertOneLine(CliRun.of("run", "--data-dir", dir.toString()), 1,
+                "dial-from must be an IP address, not 'localhost'");
         Files.delete(dir.resolve("dicemesh.properties"));
         assertOneLine(CliRun.of("run", "--data-dir", dir.toString(), "--listen", "nowhere"), 1,
                 "listen must be HOST:PORT");
