@@ -85,6 +85,11 @@ final class CatchUp {
         return out;
     }
 
+    /** The certificate of {@code seq} if it is among the recent ones in memory, else null (no ledger read). */
+    Certificate recentCertificate(long seq) {
+        return recent.get(seq);
+    }
+
     private Certificate certificate(long seq) {
         Certificate c = recent.get(seq);
         if (c != null || ledger == null) {

@@ -202,6 +202,37 @@ final class Committer {
     }
 
     /** A player spoke about a slot this node already committed: send it the certificates it lacks. */
+    /**
+     * A Vote at a committed slot: if the certificate of that slot (among the recent ones in memory) holds its
+     * sender's vote for another tx, the two are a proof that it lied (a vote is a lock, which never moves). So a
+     * second vote sent just after the first, arriving once the slot committed, is caught as surely as one arriving
+     * before. Costs nothing when the votes agree; a proof is checked once (TableContext.prove).
+     */
+    void checkPastVote(Verified v, Out out) {
+        io.dicemesh.protocol.Vote late = v.body().getVote();
+        Certificate c = t.catchUp.recentCertificate(late.getSeq());
+        if (c == null || !t.state.isActive(v.sender()) || t.liars().contains(v.sender())) {
+            return; // unknown here, or not a player whose lie matters, or already proven
+        }
+        for (Envelope e : c.getVotesList()) {
+            if (!v.sender().matches(e.getSender())) {
+                continue;
+            }
+            ByteString committed;
+            try {
+                committed = Body.parseFrom(e.getBody()).getVote().getTxHash();
+            } catch (com.google.protobuf.InvalidProtocolBufferException bad) {
+                return; // a certificate this node checked before committing: cannot happen
+            }
+            if (!committed.equals(late.getTxHash())) {
+                t.evidence.record(out, EvidenceKind.EVIDENCE_CONFLICTING_VOTES, v.sender(), late.getSeq(),
+                        late.getView(), t.state.rollNo(), List.of(e, v.envelope()), "voted for two txs at one slot");
+                t.prove(LiarProofs.of(v.sender(), List.of(e, v.envelope())));
+            }
+            return;
+        }
+    }
+
     void helpBehind(NodeId player, long fromSeq, long nowMs, Out out) {
         if (t.catchUp.mayHelp(player, nowMs, t.catchUpIntervalMs())) {
             sendCertificates(player, fromSeq, WireLimits.CERTIFICATES_PER_REPLY_MAX, out);

@@ -207,6 +207,9 @@ final class TableEngine {
         switch (s.verdict()) {
             case JUNK -> t.drop(out, v, s.reason());
             case PAST -> {
+                if (v.kind() == Body.KindCase.VOTE) {
+                    committer.checkPastVote(v, out);
+                }
                 if (isSlotMessage(v) && v.sender().equals(from)) { // a relayed or replayed message earns no reply
                     committer.helpBehind(from, s.seq(), nowMs, out);
                 }

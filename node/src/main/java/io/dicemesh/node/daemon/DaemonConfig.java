@@ -94,8 +94,16 @@ public record DaemonConfig(InetSocketAddress listen, String advertise, int apiPo
 
     private static java.net.InetAddress ipLiteral(String key, String value) {
         try {
-            return com.google.common.net.InetAddresses.forString(value); // a literal: no lookup
+            String bare = value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value;
+            java.net.InetAddress a = com.google.common.net.InetAddresses.forString(bare); // a literal: no lookup
+            if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
+                throw new IllegalArgumentException(key + " must be one address of this host, not '" + value + "'");
+            }
+            return a;
         } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(key)) {
+                throw e;
+            }
             throw new IllegalArgumentException(key + " must be an IP address, not '" + value + "'");
         }
     }

@@ -116,6 +116,8 @@ public final class NettyTransport implements AutoCloseable {
      * share a loop with them. One thread: inbound handshakes take at most one core, however many arrive.
      */
     private volatile DefaultEventExecutor handshakeWork;
+    /** Delegated tasks one handshake may have queued at once (its queue holds this times the handshaking budget). */
+    static final int HANDSHAKE_TASKS_PER_HANDSHAKE = 2;
     private Channel server;
     private EventLoop maintenance;
     private ScheduledFuture<?> tickTask;
@@ -152,10 +154,13 @@ public final class NettyTransport implements AutoCloseable {
             int threads = Math.min(EVENT_LOOP_THREADS_MAX, Runtime.getRuntime().availableProcessors());
             group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("dicemesh-net-"
                     + identity.nodeId().shortHex()), NioIoHandler.newFactory());
-            handshakeWork = new DefaultEventExecutor(new DefaultThreadFactory("dicemesh-tls-"
-                    + identity.nodeId().shortHex()));
+            handshakeWork = new DefaultEventExecutor(null, new DefaultThreadFactory("dicemesh-tls-"
+                    + identity.nodeId().shortHex()), HANDSHAKE_TASKS_PER_HANDSHAKE
+                    * ConnectionBudget.Limits.of(config.connectionsMax()).handshakingMax(),
+                    io.netty.util.concurrent.RejectedExecutionHandlers.reject());
             WriteBufferWaterMark waterMark = new WriteBufferWaterMark(config.outboundQueueBytesMax() / 2,
                     config.outboundQueueBytesMax());
+            checkDialFrom();
             server = bindServer(waterMark);
             InetSocketAddress local = (InetSocketAddress) server.localAddress();
             boundPort = local.getPort();
@@ -168,9 +173,6 @@ public final class NettyTransport implements AutoCloseable {
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                             config.handshakeTimeoutMs()));
-            if (config.dialFrom() != null) {
-                bootstrap.localAddress(new InetSocketAddress(config.dialFrom(), 0));
-            }
             long nowMs = nowMs();
             for (InetSocketAddress addr : config.join()) {
                 dialer.addJoin(addr, nowMs);
@@ -182,6 +184,24 @@ public final class NettyTransport implements AutoCloseable {
             tickTask = maintenance.scheduleWithFixedDelay(this::tick, 0, tickMs, TimeUnit.MILLISECONDS);
             log.info("node {} listening on {}, advertising {}", identity.nodeId().shortHex(), HostPort.text(local),
                     advertisedAddr);
+        }
+    }
+
+    /** A dial-from address must be one of this host's: else every dial would fail, unseen, at its local bind. */
+    private void checkDialFrom() throws IOException {
+        InetAddress from = config.dialFrom();
+        if (from == null) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, from)) {
+            probe.getLocalPort();
+        } catch (IOException e) {
+            move(Lifecycle.CLOSED);
+            closed = true;
+            group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MS);
+            handshakeWork.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            throw new IOException("cannot dial from " + from.getHostAddress() + ": not an address of this host ("
+                    + describe(e) + ")", e);
         }
     }
 
@@ -325,7 +345,8 @@ public final class NettyTransport implements AutoCloseable {
         for (ChannelFuture f : closing) {
             f.awaitUninterruptibly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime())));
         }
-        handshakeWork.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        handshakeWork.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(CLOSE_TIMEOUT_MS);
         if (!group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(2 * CLOSE_TIMEOUT_MS)) {
             log.warn("node {}: event loops still running {} ms after close", identity.nodeId().shortHex(),
@@ -527,7 +548,7 @@ public final class NettyTransport implements AutoCloseable {
     /** Closes, as a self-connection too, the channel of this node at the other end of that one's connection. */
     void closeOtherEndOfSelfConnection(PeerChannel oneEnd) {
         for (PeerChannel c : open) {
-            if (c.isOtherEndOf(oneEnd)) {
+            if (c.peer() == null && c.isOtherEndOf(oneEnd)) { // the true other end can never be bound
                 c.closeWith(DisconnectCause.SELF_CONNECTION);
             }
         }
@@ -552,7 +573,11 @@ public final class NettyTransport implements AutoCloseable {
                 // Strangers' handshakes (inbound) run their expensive steps on the TLS thread; this node's own
                 // few dials keep them on their loop, so a dial's side finishes in step with the other end.
                 SslHandler tlsHandler = openedBySelf ? new SslHandler(meshTls.newEngine(true))
-                        : new SslHandler(meshTls.newEngine(false), false, handshakeWork);
+                        : new SslHandler(meshTls.newEngine(false), false, task -> handshakeWork.execute(() -> {
+                            if (ch.isActive()) { // a channel closed meanwhile (timed out, evicted) costs nothing
+                                task.run();
+                            }
+                        }));
                 tlsHandler.setHandshakeTimeoutMillis(0); // PeerChannel's own timer counts the handshake timeout
                 ch.pipeline()
                         .addLast("traffic", traffic)
@@ -597,7 +622,12 @@ public final class NettyTransport implements AutoCloseable {
 
     /** Opens a connection for the dialer (on the maintenance loop); a failed connect goes back to it. */
     private void connect(Dialer.Target target, InetSocketAddress addr) {
-        bootstrap.clone().handler(pipeline(true, target)).connect(addr)
+        InetAddress from = config.dialFrom();
+        boolean sameFamily = from != null && addr.getAddress() != null
+                && (from instanceof java.net.Inet4Address) == (addr.getAddress() instanceof java.net.Inet4Address);
+        (sameFamily ? bootstrap.clone().handler(pipeline(true, target))
+                .connect(addr, new InetSocketAddress(from, 0)) // dial-from applies to dials of its own family
+                : bootstrap.clone().handler(pipeline(true, target)).connect(addr))
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         log.debug("dial {} at {} failed: {}", target, LogSafe.text(addr), LogSafe.text(f.cause()));

@@ -83,6 +83,10 @@ public record TransportConfig(InetSocketAddress listen, String advertisedAddr, L
             throw new IllegalArgumentException("outboundQueueBytesMax (" + outboundQueueBytesMax
                     + ") must hold one largest frame (" + OUTBOUND_QUEUE_BYTES_MIN + " bytes)");
         }
+        if (dialFrom != null && (dialFrom.isAnyLocalAddress() || dialFrom.isMulticastAddress())) {
+            throw new IllegalArgumentException("dial-from must be one address of this host, not "
+                    + dialFrom.getHostAddress());
+        }
         if (connectionsMax < 1 || connectionsMax > CONNECTIONS_LIMIT) {
             throw new IllegalArgumentException("connectionsMax " + connectionsMax + " is not in 1.."
                     + CONNECTIONS_LIMIT);

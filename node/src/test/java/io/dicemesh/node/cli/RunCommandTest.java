@@ -78,6 +78,12 @@ class RunCommandTest {
         Files.writeString(dir.resolve("dicemesh.properties"), "dial-from=localhost\n");
         assertOneLine(CliRun.of("run", "--data-dir", dir.toString()), 1,
                 "dial-from must be an IP address, not 'localhost'");
+        Files.writeString(dir.resolve("dicemesh.properties"), "dial-from=0.0.0.0\n");
+        assertOneLine(CliRun.of("run", "--data-dir", dir.toString()), 1,
+                "dial-from must be one address of this host, not '0.0.0.0'");
+        Files.writeString(dir.resolve("dicemesh.properties"), "dial-from=198.18.7.7\n");
+        assertOneLine(CliRun.of("run", "--data-dir", dir.toString(), "--api-port", "0", "--listen", "127.0.0.1:0"), 1,
+                "cannot dial from 198.18.7.7: not an address of this host");
         Files.delete(dir.resolve("dicemesh.properties"));
         assertOneLine(CliRun.of("run", "--data-dir", dir.toString(), "--listen", "nowhere"), 1,
                 "listen must be HOST:PORT");

@@ -56,6 +56,24 @@ class LiarEvictionTest {
     }
 
     @Test
+    void aSecondVoteForAnotherTxArrivingAfterItsSlotCommittedStillProvesTheLie() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            bet(h, 0, t, BetKind.PASS, 10);
+            TableState s = h.state(0, t);
+            long committed = s.getSeq();
+            h.makePuppet(2);
+            // the liar's vote at the committed slot is in the certificate; this one names another tx
+            h.inject(0, Wire.vote(h.identity(2), t, committed, 0, Wire.hash(ByteString.copyFromUtf8("another tx"))));
+            long id = h.command(0, new ClientRequest.PlaceBet(t, BetKind.FIELD, 5, 0, 0));
+            assertTrue(h.runUntil(() -> h.reply(0, id) != null, 5_000), "the bet never committed without the liar: "
+                    + h.engine(0).debugState(t));
+            assertEquals(EvictionCause.EVICTION_LIAR, h.state(0, t).getPlayers(2).getEvicted(), "" + h.state(0, t));
+            assertTrue(audit(h, 0, t).ok());
+        }
+    }
+
+    @Test
     void aTableOfTwoGoesOnAtOnceWithoutAPlayerWhoVotedForTwoTxsAtOneSlot() {
         try (EngineHarness h = harness(2)) {
             TableId t = table(h, 2);

@@ -30,11 +30,18 @@ public final class AttackRun implements LiveRun.Sidecar {
     static final long WARMUP_MS = 2_000;
     /** The first second of the attack and of the recovery after it are not counted either. */
     static final long SETTLE_MS = 1_000;
+    /**
+     * At the end of the attacked third node 2 is killed and started again while the attack goes on: node 0 must be
+     * linked to it again within this bound, counted from the new process's launch (a table peer always gets room).
+     */
+    public static final long RELINK_BOUND_MS = 15_000;
+    /** Play added to the run for that restart, so the last third keeps its length. */
+    static final long RESTART_ALLOWANCE_MS = 6_000;
 
     /** What one attack did to the mesh. */
     public record Report(Attack attack, double slotsPerSecondBefore, double slotsPerSecondDuring, long peakRssMib,
             long connections, long frames, long closedByNode, long boundAsAnother, long attackerFailures,
-            int peakOpen, String hostileTableStatus, LiveRun.Report live) {
+            int peakOpen, String hostileTableStatus, long relinkMs, LiveRun.Report live) {
         public double rateRatio() {
             return slotsPerSecondBefore <= 0 ? 0 : slotsPerSecondDuring / slotsPerSecondBefore;
         }
@@ -55,6 +62,11 @@ public final class AttackRun implements LiveRun.Sidecar {
                     && !"stalled".equals(hostileTableStatus)) {
                 p.add("the hostile player's table was " + hostileTableStatus + " at node 1: it never sat");
             }
+            if (relinkMs < 0 || relinkMs > RELINK_BOUND_MS) {
+                p.add("node 2, restarted under attack, was " + (relinkMs < 0 ? "never linked to node 0 again"
+                        : "linked to node 0 again only after " + relinkMs + " ms") + " (bound " + RELINK_BOUND_MS
+                        + " ms)");
+            }
             if (peakRssMib > RSS_BOUND_MIB) {
                 p.add("node 0's resident memory reached " + peakRssMib + " MiB (bound " + RSS_BOUND_MIB + ")");
             }
@@ -73,6 +85,7 @@ public final class AttackRun implements LiveRun.Sidecar {
     private volatile double during;
     private volatile long peakRssKib;
     private volatile String hostileStatus;
+    private volatile long relinkMs = -1;
     private volatile boolean samplerDone;
     private final Object lock = new Object();
 
@@ -84,7 +97,8 @@ public final class AttackRun implements LiveRun.Sidecar {
 
     /** Plays, attacks, settles and audits; returns the figures. */
     public Report run(long seed) throws IOException, InterruptedException {
-        LiveRun.Config config = new LiveRun.Config(3, 1, 3, durationMs, false, seed, 2, false, 0);
+        LiveRun.Config config = new LiveRun.Config(3, 1, 3, durationMs + RESTART_ALLOWANCE_MS, false, seed, 2, false,
+                0);
         String problem = config.problem();
         if (problem != null) {
             throw new IllegalArgumentException(problem);
@@ -93,7 +107,8 @@ public final class AttackRun implements LiveRun.Sidecar {
         LiveRun.Report live = new LiveRun(config, out, false).withSidecar(this).run();
         Attacker.Counters c = attacker == null ? new Attacker.Counters() : attacker.counters();
         return new Report(attack, before, during, (peakRssKib + 1023) / 1024, c.connections.get(), c.frames.get(),
-                c.closedByNode.get(), c.boundAsAnother.get(), c.failures.get(), c.peakOpen.get(), hostileStatus, live);
+                c.closedByNode.get(), c.boundAsAnother.get(), c.failures.get(), c.peakOpen.get(), hostileStatus,
+                relinkMs, live);
     }
 
     @Override
@@ -113,7 +128,13 @@ public final class AttackRun implements LiveRun.Sidecar {
         } catch (ApiException e) {
             throw new IOException(e.getMessage(), e);
         }
-        Thread t = new Thread(() -> control(mesh, tables.keySet(), target, api), "attack-control");
+        ApiClient api0;
+        try {
+            api0 = ApiClient.forDataDir(n0.dataDir());
+        } catch (ApiException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        Thread t = new Thread(() -> control(mesh, tables.keySet(), target, api, api0), "attack-control");
         t.setDaemon(true);
         controller = t;
         t.start();
@@ -137,7 +158,8 @@ public final class AttackRun implements LiveRun.Sidecar {
      * and last thirds, which sit on either side of the attack in time, so the JIT's warming over the run (the rate
      * often doubles from the first third to the last) neither flatters the attack nor counts against it.
      */
-    private void control(LocalMesh mesh, Iterable<String> tables, Attacker.Target target, ApiClient api) {
+    private void control(LocalMesh mesh, Iterable<String> tables, Attacker.Target target, ApiClient api,
+            ApiClient api0) {
         long playStartNs = System.nanoTime();
         long thirdNs = durationMs / 3 * 1_000_000;
         long attackAtNs = playStartNs + thirdNs;
@@ -166,6 +188,9 @@ public final class AttackRun implements LiveRun.Sidecar {
                 hostileStatus = "unknown (" + e.getMessage() + ")";
             }
         }
+        relinkMs = restartUnderAttack(mesh, mesh.node(2), api0);
+        say(relinkMs < 0 ? "node2 restarted under attack: never linked to node0 again"
+                : "node2 restarted under attack: linked to node0 again " + relinkMs + " ms after its launch");
         try {
             a.stop();
         } catch (InterruptedException e) {
@@ -180,6 +205,48 @@ public final class AttackRun implements LiveRun.Sidecar {
         before = (first + last) / 2;
         say(String.format("unattacked again: %.1f slots/s; the attack kept %.0f%% of %.1f", last,
                 before > 0 ? 100 * during / before : 0, before));
+    }
+
+    /**
+     * Kills {@code victim} (kill -9) and starts it again; returns the milliseconds from the launch until node 0
+     * lists it connected again, or -1 past {@link #RELINK_BOUND_MS} or on failure.
+     */
+    private long restartUnderAttack(LocalMesh mesh, LocalMesh.Node victim, ApiClient api0) {
+        try {
+            mesh.kill(victim);
+            String id = victim.id().hex();
+            long goneBy = System.nanoTime() + 5_000_000_000L; // node 0 sees the old link close, so it is not counted
+            while (connectedTo(api0, id) && System.nanoTime() < goneBy && !stopping) {
+                pause(20);
+            }
+            long launchedNs = System.nanoTime();
+            mesh.start(victim);
+            long deadlineNs = launchedNs + RELINK_BOUND_MS * 1_000_000;
+            while (System.nanoTime() < deadlineNs && !stopping) {
+                if (connectedTo(api0, id)) {
+                    return (System.nanoTime() - launchedNs) / 1_000_000;
+                }
+                pause(100);
+            }
+            return -1;
+        } catch (IOException | InterruptedException e) {
+            say("restarting node" + victim.index() + " failed: " + e.getMessage());
+            return -1;
+        }
+    }
+
+    /** Whether node 0 (under attack; its API answers on loopback) lists the peer connected now. */
+    private static boolean connectedTo(ApiClient api0, String id) {
+        try {
+            for (var e : api0.peers().getAsJsonArray("connected")) {
+                if (e.getAsString().equals(id)) {
+                    return true;
+                }
+            }
+        } catch (ApiException | RuntimeException e) {
+            // not yet
+        }
+        return false;
     }
 
     /** Slots per second from now until {@code untilNs} or the end of play, whichever comes first. */

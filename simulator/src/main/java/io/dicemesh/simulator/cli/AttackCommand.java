@@ -76,14 +76,16 @@ final class AttackCommand implements Callable<Integer> {
                 m.put("closed_by_node", r.closedByNode());
                 m.put("bound_as_another", r.boundAsAnother());
                 m.put("peak_open", r.peakOpen());
+                m.put("relink_ms", r.relinkMs());
                 m.put("audits", r.live().audits());
                 m.put("problems", r.problems());
                 out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(m));
             } else {
                 out.printf("%-18s %5.1f -> %5.1f slots/s (%3.0f%%), node0 peak RSS %4d MiB, %d connections, %d frames,"
-                        + " %d closed by the node, %d audits: %s%n", a.label(), r.slotsPerSecondBefore(),
-                        r.slotsPerSecondDuring(), 100 * r.rateRatio(), r.peakRssMib(), r.connections(), r.frames(),
-                        r.closedByNode(), r.live().audits(), r.problems().isEmpty() ? "held" : "FAILED " + r.problems());
+                        + " %d closed by the node, node2 relinked in %d ms, %d audits: %s%n", a.label(),
+                        r.slotsPerSecondBefore(), r.slotsPerSecondDuring(), 100 * r.rateRatio(), r.peakRssMib(),
+                        r.connections(), r.frames(), r.closedByNode(), r.relinkMs(), r.live().audits(),
+                        r.problems().isEmpty() ? "held" : "FAILED " + r.problems());
             }
             out.flush();
         }

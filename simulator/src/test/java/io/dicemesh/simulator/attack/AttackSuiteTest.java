@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The attack suite against real daemons (issue 11): each attack runs against node 0 of a live 3-node table that
  * keeps betting and rolling, and must leave the table committing at least {@link AttackRun#RATE_FRACTION_MIN} of its
- * unattacked rate, node 0's resident memory under {@link AttackRun#RSS_BOUND_MIB} MiB, and every audit passing.
+ * unattacked rate, node 0's resident memory under {@link AttackRun#RSS_BOUND_MIB} MiB, node 2 (killed and started
+ * again at the end of the attack) linked to node 0 again within {@link AttackRun#RELINK_BOUND_MS} ms, and every
+ * audit passing.
  * {@code mvn verify} runs a bounded slice ({@value #DEFAULT_SLICE}); {@code -Ddicemesh.attacks=all} (CI does) or a
  * comma-separated list runs others.
  */
@@ -44,8 +46,9 @@ class AttackSuiteTest {
         PrintWriter out = new PrintWriter(System.out, true);
         AttackRun.Report r = new AttackRun(attack, DURATION_MS, out).run(7);
         out.printf("attack %s: %.1f -> %.1f slots/s (%.0f%%), node0 peak RSS %d MiB, %d connections, %d frames, %d "
-                + "closed by the node%n", attack.label(), r.slotsPerSecondBefore(), r.slotsPerSecondDuring(),
-                100 * r.rateRatio(), r.peakRssMib(), r.connections(), r.frames(), r.closedByNode());
+                + "closed by the node, node2 relinked in %d ms%n", attack.label(), r.slotsPerSecondBefore(),
+                r.slotsPerSecondDuring(), 100 * r.rateRatio(), r.peakRssMib(), r.connections(), r.frames(),
+                r.closedByNode(), r.relinkMs());
         assertTrue(r.connections() > 0, "the attack connected at all");
         assertEquals(0, r.boundAsAnother(), "no relayed connection was bound as another node");
         assertEquals(List.of(), r.problems());

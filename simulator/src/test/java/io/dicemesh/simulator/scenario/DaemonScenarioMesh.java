@@ -36,8 +36,9 @@ import java.util.stream.Stream;
  * transport and engine thread, on its own loopback address (127.0.0.20 + i, dialing from it too), behind a
  * {@link DelayProxy} on 127.0.0.40 + i that it advertises. Every connection to a node crosses that node's proxy,
  * which knows the dialing node by its source address, so cutting a link is two proxies dropping each other's
- * source. A crash stops the daemon at once (no wait for slots in flight); a restart opens the same data dir on the
- * same port. Real time: waits poll.
+ * source. A crash closes the daemon without waiting for slots in flight (not a kill -9: what it wrote is synced;
+ * the live suite's chaos kills processes); a restart opens the same data dir on the same port. Real time: waits
+ * poll.
  */
 final class DaemonScenarioMesh implements ScenarioMesh {
     private static final long POLL_MS = 20;

@@ -8,6 +8,7 @@ import io.dicemesh.node.core.ClientRequest;
 import io.dicemesh.node.core.ClientResult;
 import io.dicemesh.node.core.Effect;
 import io.dicemesh.node.core.EngineConfig;
+import io.dicemesh.node.core.InjectedBug;
 import io.dicemesh.node.core.LedgerReplay;
 import io.dicemesh.node.core.TableId;
 import io.dicemesh.node.ledger.StoreProvider;
@@ -31,9 +32,18 @@ final class SimScenarioMesh implements ScenarioMesh {
     private final EnvelopeVerifier verifier;
 
     SimScenarioMesh(long seed, int nodes, Set<Integer> liars) {
+        this(seed, nodes, liars, Set.of());
+    }
+
+    /**
+     * With {@code bugs} injected into every engine (to prove a scenario catches what it is written for). The
+     * network duplicates and reorders a little and delays 1 to 5..24 ms, varying with the seed.
+     */
+    SimScenarioMesh(long seed, int nodes, Set<Integer> liars, Set<InjectedBug> bugs) {
         SignatureScheme scheme = Scenarios.scheme(seed);
-        this.sim = new Simulation(seed, nodes, NetworkFaults.NONE, EngineConfig.defaults(), StoreProvider.memory(),
-                new Trace(null), scheme);
+        NetworkFaults faults = new NetworkFaults(0, 0.01, 0.05, 1, 5 + seed % 20, 10);
+        this.sim = new Simulation(seed, nodes, faults, EngineConfig.defaults().withInjectedBugs(bugs),
+                StoreProvider.memory(), new Trace(null), scheme);
         this.verifier = new EnvelopeVerifier(scheme);
         for (int i : liars) {
             Liar liar = new Liar(sim.node(i).identity());
