@@ -130,6 +130,16 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
      * connections that never handshake cannot keep a peer with a real handshake out, however fast they come.
      */
     synchronized Admission<M> admit(M m, long nowNs) {
+        return admit(m, nowNs, false);
+    }
+
+    /**
+     * {@link #admit(Object, long)}, where {@code fromWantedHost} says the connection comes from the IP a peer
+     * this node shares a table with advertises: it skips the prefix and rate checks (a flood from elsewhere cannot
+     * keep a table peer's reconnection out; TCP's handshake means nobody else connects from that IP unless they
+     * share its host or network), and still counts against the handshaking budget.
+     */
+    synchronized Admission<M> admit(M m, long nowNs, boolean fromWantedHost) {
         if (stages.containsKey(m)) {
             throw new IllegalStateException("admitted twice");
         }
@@ -142,6 +152,9 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
             return Admission.admitted(null);
         }
         InetAddress from = prefixOf(m);
+        if (fromWantedHost) {
+            return beginHandshake(m, from);
+        }
         if (handshakingByAddress.getOrDefault(from, 0) >= limits.handshakingPerAddressMax()) {
             return Admission.refused("its source prefix has " + limits.handshakingPerAddressMax()
                     + " handshakes under way already");
@@ -160,6 +173,10 @@ final class ConnectionBudget<M extends ConnectionBudget.Member> {
             return Admission.refused("the inbound budget is full; over " + WHEN_FULL_HANDSHAKES_PER_SECOND
                     + " new connections a second while it is");
         }
+        return beginHandshake(m, from);
+    }
+
+    private Admission<M> beginHandshake(M m, InetAddress from) {
         M evicted = null;
         if (handshaking >= limits.handshakingMax()) {
             evicted = oldestHandshakeOfBusiestPrefix();

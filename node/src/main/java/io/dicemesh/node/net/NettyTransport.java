@@ -388,7 +388,8 @@ public final class NettyTransport implements AutoCloseable {
         if (closed) {
             return DisconnectCause.SHUTDOWN;
         }
-        ConnectionBudget.Admission<PeerChannel> admission = budget.admit(channel);
+        ConnectionBudget.Admission<PeerChannel> admission = budget.admit(channel, System.nanoTime(),
+                !channel.openedBySelf() && wantedHosts.contains(channel.remoteAddress()));
         if (!admission.ok()) {
             counters.limited(admission.refusal().contains("a second") ? Limited.NEW_CONNECTION_RATE
                     : channel.openedBySelf() ? Limited.OUTBOUND_DIAL : Limited.HANDSHAKING_CONNECTION, 1);
@@ -591,12 +592,33 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     /** Periodic work on the maintenance loop: dial what is due, gossip when due. */
+    /** The IPs wanted peers advertise, refreshed each tick: connections from them skip the accept-time limits. */
+    private volatile Set<InetAddress> wantedHosts = Set.of();
+
+    private void refreshWantedHosts() {
+        Map<NodeId, String> known = peerTable.addresses();
+        Set<InetAddress> hosts = new java.util.HashSet<>();
+        for (NodeId p : peerTable.wanted()) {
+            String addr = known.get(p);
+            if (addr != null) {
+                try {
+                    HostPort hp = HostPort.parseLiteral(addr);
+                    hosts.add(com.google.common.net.InetAddresses.forString(hp.host()));
+                } catch (IllegalArgumentException e) {
+                    // not a literal: never stored, as records carry literals only
+                }
+            }
+        }
+        wantedHosts = Set.copyOf(hosts);
+    }
+
     private void tick() {
         if (!running) {
             return;
         }
         try {
             long nowMs = nowMs();
+            refreshWantedHosts();
             dialer.tick(nowMs, budget.outboundRoom());
             if (nowMs >= nextGossipAtMs) {
                 nextGossipAtMs = nowMs + config.peerGossipIntervalMs();

@@ -62,6 +62,19 @@ class ConnectionBudgetTest {
     }
 
     @Test
+    void aConnectionFromAWantedPeersHostSkipsTheRatesAStrangerFloodDrained() throws Exception {
+        ConnectionBudget<Chan> b = new ConnectionBudget<>(new ConnectionBudget.Limits(4, 1, 2, 2, 2, 1), w -> false);
+        long now = 1_000_000_000L;
+        assertTrue(b.admit(new Chan(false, "127.10.0.1"), now).ok());
+        assertFalse(b.admit(new Chan(false, "127.10.0.2"), now).ok(), "the rate of all (1 a second) is spent");
+        Chan fromShare = new Chan(false, "127.10.0.1");
+        assertFalse(b.admit(fromShare, now).ok(), "and the first source's share of handshakes is used");
+        assertTrue(b.admit(new Chan(false, "127.0.0.1"), now, true).ok(),
+                "from the IP a table peer advertises: in, whatever the rates and shares");
+        assertTrue(b.admit(new Chan(false, "127.0.0.1"), now, true).ok(), "again, while handshaking has room");
+    }
+
+    @Test
     void strangersCannotTakeTheOutboundBudget() throws Exception {
         bound(false, "10.0.1.1", 1);
         bound(false, "10.0.2.1", 2);

@@ -180,6 +180,9 @@ public final class LiveRun {
                 out.println();
             }
             say("bots stopped; waiting for every table to settle on every node");
+            for (LocalMesh.Node n : mesh.nodes()) {
+                clients.put(n.index(), reconnect(n.index(), clients.get(n.index()))); // a sidecar may have restarted it
+            }
             if (departed >= 0) {
                 comeBack(mesh, tables, problems);
             }
