@@ -69,9 +69,7 @@ abstract class MeshScenarios {
     @Test
     void aCrashedCoordinatorHoldsTheSlotUntilItReturnsThenEverythingCommits() throws Exception {
         forEachMesh("coordinator-crash", 3, Set.of(), mesh -> {
-            TableId table = createTable(mesh, rules(20_000));
-            assertAllCommitted(mesh, betsFrom(mesh, table, all(mesh)), STEP_MS, "before the crash");
-            assertSameState(mesh, table, all(mesh));
+            TableId table = playingTable(mesh, 20_000);
             long before = seq(mesh, table, 0);
             int coordinator = nextCoordinator(mesh, table);
             List<Integer> others = allBut(mesh, coordinator);
@@ -92,9 +90,7 @@ abstract class MeshScenarios {
     @Test
     void aParticipantGoneLongerThanTheAbsentTimeoutIsEvictedAndTheTableGoesOn() throws Exception {
         forEachMesh("participant-crash", 3, Set.of(), mesh -> {
-            TableId table = createTable(mesh, rules(2_000));
-            assertAllCommitted(mesh, betsFrom(mesh, table, all(mesh)), STEP_MS, "before the crash");
-            assertSameState(mesh, table, all(mesh));
+            TableId table = playingTable(mesh, 2_000);
             int coordinator = nextCoordinator(mesh, table);
             int gone = (coordinator + 1) % mesh.size();
             List<Integer> stay = allBut(mesh, gone);
@@ -114,9 +110,7 @@ abstract class MeshScenarios {
     @Test
     void aNodeCutOffLongerThanAViewTimeoutHoldsTheTableUntilTheLinksHeal() throws Exception {
         forEachMesh("network-faults", 3, Set.of(), mesh -> {
-            TableId table = createTable(mesh, rules(30_000));
-            assertAllCommitted(mesh, betsFrom(mesh, table, all(mesh)), STEP_MS, "before the cut");
-            assertSameState(mesh, table, all(mesh));
+            TableId table = playingTable(mesh, 30_000);
             long before = seq(mesh, table, 0);
             // not the next coordinator: it proposes to the player it reaches, who votes; the slot must still wait
             int cutOff = (nextCoordinator(mesh, table) + 1) % mesh.size();
@@ -157,6 +151,14 @@ abstract class MeshScenarios {
 
     static TableRules rules(long absentTimeoutMs) {
         return TableSetup.rules((int) VIEW_TIMEOUT_MS, 2_000).toBuilder().setAbsentTimeoutMs((int) absentTimeoutMs).build();
+    }
+
+    /** A table of every node that has committed a bet from each, alike on every node: where a fault strikes. */
+    static TableId playingTable(ScenarioMesh mesh, long absentTimeoutMs) throws Exception {
+        TableId table = createTable(mesh, rules(absentTimeoutMs));
+        assertAllCommitted(mesh, betsFrom(mesh, table, all(mesh)), STEP_MS, "before the fault");
+        assertSameState(mesh, table, all(mesh));
+        return table;
     }
 
     /** A table of every node, created at node 0 and started everywhere. */
