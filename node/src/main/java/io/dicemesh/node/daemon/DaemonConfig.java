@@ -87,11 +87,6 @@ public record DaemonConfig(InetSocketAddress listen, String advertise, int apiPo
                 dialFrom == null ? null : ipLiteral("dial-from", dialFrom.trim()));
     }
 
-    /** This config with dials leaving from {@code from} (null: the address the system picks). */
-    public DaemonConfig withDialFrom(java.net.InetAddress from) {
-        return new DaemonConfig(listen, advertise, apiPort, join, autoAcceptInvites, shutdownWaitMs, from);
-    }
-
     private static java.net.InetAddress ipLiteral(String key, String value) {
         try {
             String bare = value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value;

@@ -196,13 +196,18 @@ public final class NettyTransport implements AutoCloseable {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, from)) {
             probe.getLocalPort();
         } catch (IOException e) {
-            move(Lifecycle.CLOSED);
-            closed = true;
-            group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MS);
-            handshakeWork.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            closeAfterFailedStart();
             throw new IOException("cannot dial from " + from.getHostAddress() + ": not an address of this host ("
                     + describe(e) + ")", e);
         }
+    }
+
+    /** A start that failed leaves this transport closed, its event loops and TLS thread shut down. */
+    private void closeAfterFailedStart() {
+        move(Lifecycle.CLOSED);
+        closed = true;
+        group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MS);
+        handshakeWork.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Binds the listen address; on failure shuts the event loops down, closes this transport and says why. */
@@ -218,10 +223,7 @@ public final class NettyTransport implements AutoCloseable {
         if (bind.isSuccess()) {
             return bind.channel();
         }
-        move(Lifecycle.CLOSED);
-        closed = true;
-        group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MS);
-        handshakeWork.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        closeAfterFailedStart();
         throw new IOException("cannot listen on " + HostPort.text(config.listen()) + ": " + describe(bind.cause()),
                 bind.cause());
     }
@@ -602,8 +604,7 @@ public final class NettyTransport implements AutoCloseable {
             String addr = known.get(p);
             if (addr != null) {
                 try {
-                    HostPort hp = HostPort.parseLiteral(addr);
-                    hosts.add(com.google.common.net.InetAddresses.forString(hp.host()));
+                    hosts.add(HostPort.parseLiteral(addr).literalAddress().getAddress());
                 } catch (IllegalArgumentException e) {
                     // not a literal: never stored, as records carry literals only
                 }
@@ -647,9 +648,9 @@ public final class NettyTransport implements AutoCloseable {
         InetAddress from = config.dialFrom();
         boolean sameFamily = from != null && addr.getAddress() != null
                 && (from instanceof java.net.Inet4Address) == (addr.getAddress() instanceof java.net.Inet4Address);
-        (sameFamily ? bootstrap.clone().handler(pipeline(true, target))
-                .connect(addr, new InetSocketAddress(from, 0)) // dial-from applies to dials of its own family
-                : bootstrap.clone().handler(pipeline(true, target)).connect(addr))
+        Bootstrap dial = bootstrap.clone().handler(pipeline(true, target));
+        (sameFamily ? dial.connect(addr, new InetSocketAddress(from, 0)) // dial-from applies to its own family
+                : dial.connect(addr))
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         log.debug("dial {} at {} failed: {}", target, LogSafe.text(addr), LogSafe.text(f.cause()));
