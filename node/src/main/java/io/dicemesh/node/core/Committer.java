@@ -201,7 +201,6 @@ final class Committer {
                 .setMaxCount(WireLimits.CERTIFICATES_PER_REPLY_MAX)).build()));
     }
 
-    /** A player spoke about a slot this node already committed: send it the certificates it lacks. */
     /**
      * A Vote at a committed slot: if the certificate of that slot (among the recent ones in memory) holds its
      * sender's vote for another tx, the two are a proof that it lied (a vote is a lock, which never moves). So a
@@ -233,6 +232,7 @@ final class Committer {
         }
     }
 
+    /** A player spoke about a slot this node already committed: send it the certificates it lacks. */
     void helpBehind(NodeId player, long fromSeq, long nowMs, Out out) {
         if (t.catchUp.mayHelp(player, nowMs, t.catchUpIntervalMs())) {
             sendCertificates(player, fromSeq, WireLimits.CERTIFICATES_PER_REPLY_MAX, out);

@@ -36,8 +36,16 @@ public sealed interface Event {
     record EvidenceRecorded(Evidence evidence) implements Event {
     }
 
-    /** Input that was dropped without changing anything, and why. */
-    record Dropped(NodeId from, String kind, String reason) implements Event {
+    /**
+     * Input that was dropped without changing anything, and why. {@code blamed} is the peer at fault, when there is
+     * one: the signer of a table message this node could never use (malformed, from the wrong seat, for a roll or
+     * view that cannot be), sent on its own channel; null when the message may be honest but late, relayed, or
+     * dropped for this node's own reasons (a halted table, a full buffer).
+     */
+    record Dropped(NodeId from, String kind, String reason, NodeId blamed) implements Event {
+        public Dropped(NodeId from, String kind, String reason) {
+            this(from, kind, reason, null);
+        }
     }
 
     /** The core had a message for {@code to} (signed by {@code signer}) that is over the frame limit: not sent. */

@@ -269,7 +269,12 @@ final class TableContext {
     }
 
     void drop(Out out, Verified v, String reason) {
-        out.emit(new Event.Dropped(v.sender(), v.kind().name(), reason + " (table " + state.id() + ")"));
+        drop(out, v, reason, null);
+    }
+
+    /** Drops {@code v}, naming {@code blamed} as at fault (see {@link Event.Dropped}). */
+    void drop(Out out, Verified v, String reason, NodeId blamed) {
+        out.emit(new Event.Dropped(v.sender(), v.kind().name(), reason + " (table " + state.id() + ")", blamed));
     }
 
     boolean isSeated() {

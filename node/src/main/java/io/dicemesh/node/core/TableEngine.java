@@ -205,7 +205,9 @@ final class TableEngine {
     private void dispatch(Verified v, NodeId from, long nowMs, Out out) {
         TableGate.Sorted s = gate.sort(v);
         switch (s.verdict()) {
-            case JUNK -> t.drop(out, v, s.reason());
+            // its sender signed it and sent it itself, and no state of this node's made it junk: the sender is at
+            // fault (the daemon's transport throttles a table peer that keeps doing this)
+            case JUNK -> t.drop(out, v, s.reason(), t.haltedBecause == null && v.sender().equals(from) ? from : null);
             case PAST -> {
                 if (v.kind() == Body.KindCase.VOTE) {
                     committer.checkPastVote(v, out);

@@ -310,6 +310,9 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
                     LogSafe.text(e.evidence().getDetail()));
         } else if (event instanceof Event.Dropped d) {
             LOG.debug("dropped {} from {}: {}", d.kind(), d.from(), LogSafe.text(d.reason()));
+            if (d.blamed() != null) {
+                transport.reportJunk(d.blamed());
+            }
         } else if (event instanceof Event.NackReceived n) {
             SLOTS.debug("table {} seq {}: nack from {}: {}", n.table(), n.seq(), n.from(), LogSafe.text(n.reason()));
         }

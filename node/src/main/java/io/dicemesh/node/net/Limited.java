@@ -25,7 +25,12 @@ public enum Limited {
     /** A bound inbound channel closed: the inbound budget, or its address's share of it, was full. */
     INBOUND_CHANNEL,
     /** A bound channel of a peer this node does not need closed to make room for one it does. */
-    EVICTED_FOR_WANTED;
+    EVICTED_FOR_WANTED,
+    /**
+     * A table peer made suspect: it sent more table messages its table could never use than {@link JunkBudget}
+     * allows, so for a while its frames are verified at a stranger's rate.
+     */
+    SUSPECT_PEER;
 
     /** Name as used in logs and metric labels, e.g. {@code peer-record}. */
     public String label() {

@@ -101,6 +101,7 @@ public final class NettyTransport implements AutoCloseable {
     private final ConnectionBudget<PeerChannel> budget;
     /** Lines strangers can cause, here and in PeerChannel: rate-limited together. */
     private final LogLimit logLimit = new LogLimit();
+    private final JunkBudget junk = new JunkBudget();
     private final Set<PeerChannel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openCount = new AtomicInteger();
 
@@ -429,6 +430,25 @@ public final class NettyTransport implements AutoCloseable {
         return logLimit;
     }
 
+    /**
+     * Any thread: {@code peer} signed and sent this node a table message its table could never use (the core's
+     * {@code Event.Dropped#blamed}). A table peer that keeps doing so is verified at a stranger's rate for a while
+     * ({@link JunkBudget}); a stranger already is.
+     */
+    public void reportJunk(NodeId peer) {
+        if (isWanted(peer) && junk.report(peer, System.nanoTime())) {
+            counters.limited(Limited.SUSPECT_PEER, 1);
+            logLimit.warn(log, "table peer {} sent more table messages than its tables could ever use (over {} a"
+                    + " second): its frames are verified at a stranger's rate for the next {} s", peer.shortHex(),
+                    JunkBudget.JUNK_PER_SECOND, JunkBudget.SUSPECT_MS / 1000);
+        }
+    }
+
+    /** Whether a table peer's frames are verified at a stranger's rate (it sent too much junk lately). */
+    boolean isSuspect(NodeId peer) {
+        return junk.isSuspect(peer, System.nanoTime());
+    }
+
     /** Whether this node shares a table with {@code peer} (it named it in {@link #wantPeers}). */
     boolean isWanted(NodeId peer) {
         return peerTable.wanted().contains(peer);
@@ -620,6 +640,7 @@ public final class NettyTransport implements AutoCloseable {
         try {
             long nowMs = nowMs();
             refreshWantedHosts();
+            junk.retain(peerTable.wanted());
             dialer.tick(nowMs, budget.outboundRoom());
             if (nowMs >= nextGossipAtMs) {
                 nextGossipAtMs = nowMs + config.peerGossipIntervalMs();

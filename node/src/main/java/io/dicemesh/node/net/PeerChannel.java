@@ -182,10 +182,11 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
      * Each frame costs a signature check, so a peer this node does not share a table with gets
      * {@link #STRANGER_VERIFIES_PER_SECOND} of them, and all such peers together
      * {@link NettyTransport#STRANGER_VERIFIES_PER_SECOND_ALL}; a table peer is not throttled here (its table
-     * messages are the table's work, bounded by the core's budgets; its mesh messages by {@link #worthChecking}).
+     * messages are the table's work, bounded by the core's budgets; its mesh messages by {@link #worthChecking}),
+     * unless it sent so much junk lately that it is suspect ({@link JunkBudget}): then it is throttled as a stranger.
      */
     private boolean mayVerify() {
-        return transport.isWanted(peer) || strangerVerifies.tryTake(System.nanoTime())
+        return transport.isWanted(peer) && !transport.isSuspect(peer) || strangerVerifies.tryTake(System.nanoTime())
                 && transport.strangerVerifyAllowed();
     }
 

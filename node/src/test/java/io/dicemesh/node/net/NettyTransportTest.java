@@ -356,6 +356,45 @@ class NettyTransportTest {
     }
 
     /**
+     * A table peer's frames are verified without a budget until the core reports it sent more junk than it may;
+     * then they are verified at a stranger's rate: the channel pauses, and nothing sent is lost.
+     */
+    @Test
+    void aTablePeerThatKeepsSendingJunkIsVerifiedAtAStrangersRate() throws Exception {
+        Identity a = Nets.identity();
+        Identity b = Nets.identity();
+        Inbox inbox = new Inbox();
+        NettyTransport ta = cluster.start(a, Nets.fast(), inbox);
+        ta.wantPeers(Set.of(b.nodeId()));
+        int burst = 2 * PeerChannel.STRANGER_VERIFIES_PER_SECOND;
+        try (RawPeer pb = RawPeer.connect(ta.boundPort(), b, 0)) {
+            pb.handshake();
+            await("b bound", WAIT_MS, () -> ta.connectedPeers().contains(b.nodeId()));
+            for (int i = 0; i < burst; i++) {
+                pb.send(Nets.app(b, "table work " + i));
+            }
+            await("every frame of the table peer delivered", WAIT_MS, () -> inbox.size() >= burst);
+            assertEquals(0, ta.stats().limited(Limited.FRAME), "a table peer is not throttled");
+
+            for (int i = 0; i < JunkBudget.JUNK_BURST; i++) {
+                ta.reportJunk(b.nodeId());
+            }
+            assertEquals(0, ta.stats().limited(Limited.SUSPECT_PEER), "the burst of junk is allowed");
+            ta.reportJunk(b.nodeId());
+            ta.reportJunk(b.nodeId());
+            assertEquals(1, ta.stats().limited(Limited.SUSPECT_PEER), "suspect once, however much more");
+            ta.reportJunk(Nets.identity().nodeId()); // a stranger is throttled already: not tracked
+            assertEquals(1, ta.stats().limited(Limited.SUSPECT_PEER));
+
+            for (int i = 0; i < burst; i++) {
+                pb.send(Nets.app(b, "more " + i));
+            }
+            await("the suspect peer's channel paused", WAIT_MS, () -> ta.stats().limited(Limited.FRAME) >= 1);
+            await("and caught up as the budget refilled", WAIT_MS, () -> inbox.size() >= 2 * burst);
+        }
+    }
+
+    /**
      * Connections that never handshake hold at most their prefix's share of handshakes, and a full handshaking
      * budget never keeps a real handshake out: it takes the place of the oldest silent one of the busiest prefix.
      */

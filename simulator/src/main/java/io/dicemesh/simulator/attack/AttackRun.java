@@ -37,6 +37,8 @@ public final class AttackRun implements LiveRun.Sidecar {
     public static final long RELINK_BOUND_MS = 20_000;
     /** Play added to the run for that restart, so the last third keeps its length. */
     static final long RESTART_ALLOWANCE_MS = 6_000;
+    /** Garbage frames the hostile player signs ahead at most (some 30 MiB). */
+    static final int HOSTILE_FRAMES_MAX = 60_000;
 
     /** What one attack did to the mesh. */
     public record Report(Attack attack, double slotsPerSecondBefore, double slotsPerSecondDuring, long peakRssMib,
@@ -61,6 +63,9 @@ public final class AttackRun implements LiveRun.Sidecar {
             if (attack == Attack.HOSTILE_PLAYER && !"active".equals(hostileTableStatus)
                     && !"stalled".equals(hostileTableStatus)) {
                 p.add("the hostile player's table was " + hostileTableStatus + " at node 1: it never sat");
+            }
+            if (attack == Attack.HOSTILE_PLAYER && frames == 0) {
+                p.add("the hostile player sent no garbage: it never linked to every node it sits with");
             }
             if (relinkMs < 0 || relinkMs > RELINK_BOUND_MS) {
                 p.add("node 2, restarted under attack, was " + (relinkMs < 0 ? "never linked to node 0 again"
@@ -109,6 +114,21 @@ public final class AttackRun implements LiveRun.Sidecar {
         return new Report(attack, before, during, (peakRssKib + 1023) / 1024, c.connections.get(), c.frames.get(),
                 c.closedByNode.get(), c.boundAsAnother.get(), c.failures.get(), c.peakOpen.get(), hostileStatus,
                 relinkMs, live);
+    }
+
+    /** The hostile player signs all it will send now, before the play it is measured against starts. */
+    @Override
+    public void prepare(LocalMesh mesh) {
+        if (attack == Attack.HOSTILE_PLAYER) {
+            List<NodeId> seated = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                seated.add(mesh.node(i).id());
+            }
+            // the attacked third, node 2's restart within it and a margin; the player replays them past that
+            long seconds = (durationMs / 3 + RELINK_BOUND_MS) / 1000 + 2;
+            prepared.prepareSeat(seated, (int) Math.min(HOSTILE_FRAMES_MAX,
+                    seconds * Attacker.HOSTILE_FRAMES_PER_SECOND));
+        }
     }
 
     @Override
@@ -195,6 +215,9 @@ public final class AttackRun implements LiveRun.Sidecar {
             a.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (a.hostileEnd() != null) {
+            say("the hostile player stopped: " + a.hostileEnd());
         }
         samplerDone = true;
         peakRssKib = Math.max(peakRssKib, hwmKib(status));

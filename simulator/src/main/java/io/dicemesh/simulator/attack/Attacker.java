@@ -45,6 +45,8 @@ final class Attacker {
     /** Threads opening the idle strangers (each handshake costs the attacker a key, a certificate and TLS). */
     static final int IDLE_THREADS = 4;
     static final int SOCKET_TIMEOUT_MS = 5_000;
+    /** Garbage frames the hostile player sends node 0 per second. */
+    static final int HOSTILE_FRAMES_PER_SECOND = 1_000;
 
     /** Where the attack goes. */
     /** @param seated the nodes the hostile player sits with (node 0 first), and their mesh addresses */
@@ -71,6 +73,8 @@ final class Attacker {
     private final List<Thread> threads = new ArrayList<>();
     private int nextSource;
     private volatile String hostileTable;
+    private volatile Seat_ seat;
+    private volatile String hostileEnd;
 
     private final java.util.concurrent.ConcurrentLinkedQueue<MeshSocket.Credentials> prepared =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -512,35 +516,70 @@ final class Attacker {
     }
 
     /**
-     * Seats itself at a table with nodes 0-2 (they accept invites on their own here), then sends node 0 validly
-     * signed garbage of every table kind for that table, 1,000 frames a second.
+     * Signs ahead everything the hostile player will send, once the nodes it sits with are known: its invite, its
+     * accept and {@code frames} frames of garbage (the player replays them from the start if the attack outlasts
+     * them). A real attacker signs on its own machine; here signing 1,000 frames a second on the fly took about a
+     * third of one of the two cores the daemons share, and that was measured as the attack's cost to the table.
      */
-    private void hostilePlayer() throws Exception {
+    Attacker prepareSeat(List<NodeId> seated, int frames) {
         Identity self = Identity.generate(new SecureRandom());
-        List<NodeId> players = new ArrayList<>(target.seated());
+        List<NodeId> players = new ArrayList<>(seated);
         players.add(self.nodeId());
         Envelope invite = invite(self, players, new SecureRandom());
-        ByteString genesis = Body.parseFrom(invite.getBody()).getTableInvite().getGenesis();
+        ByteString genesis = genesisOf(invite);
         ByteString tableId = ByteString.copyFrom(Sha256.hash(genesis.toByteArray()));
-        hostileTable = io.dicemesh.node.core.TableId.of(tableId.toByteArray()).hex();
         Envelope accept = Signatures.seal(self, Body.newBuilder().setGenesisAccept(GenesisAccept.newBuilder()
                 .setTableId(tableId)).build());
+        List<byte[]> garbage = new ArrayList<>(frames);
+        for (int i = 0; i < frames; i++) {
+            garbage.add(frame(Signatures.seal(self, Garbage.tableMessage(random, tableId,
+                    self.nodeId().byteString()))));
+        }
+        seat = new Seat_(self, invite, accept, io.dicemesh.node.core.TableId.of(tableId.toByteArray()).hex(),
+                garbage);
+        return this;
+    }
+
+    /** What {@link #prepareSeat} signed for the hostile player. */
+    private record Seat_(Identity self, Envelope invite, Envelope accept, String tableHex, List<byte[]> garbage) {
+    }
+
+    private static ByteString genesisOf(Envelope invite) {
+        try {
+            return Body.parseFrom(invite.getBody()).getTableInvite().getGenesis();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("the hostile player's own invite does not parse", e);
+        }
+    }
+
+    /**
+     * Seats itself at a table with nodes 0-2 (they accept invites on their own here), then sends node 0 validly
+     * signed garbage of every table kind for that table, {@link #HOSTILE_FRAMES_PER_SECOND} frames a second, all
+     * signed ahead by {@link #prepareSeat}.
+     */
+    private void hostilePlayer() throws Exception {
+        Seat_ s0 = seat;
+        if (s0 == null) {
+            throw new IllegalStateException("the hostile player's frames were not prepared (prepareSeat)");
+        }
+        hostileTable = s0.tableHex();
         List<MeshSocket> links = new ArrayList<>();
         try {
             for (InetSocketAddress node : target.seatedAddresses()) {
-                MeshSocket s = MeshSocket.connect(nextSource(), node, self, SOCKET_TIMEOUT_MS);
+                MeshSocket s = MeshSocket.connect(nextSource(), node, s0.self(), SOCKET_TIMEOUT_MS);
                 counters.connections.incrementAndGet();
                 links.add(s);
-                s.send(invite);
-                s.send(accept);
+                s.send(s0.invite());
+                s.send(s0.accept());
                 s.setSoTimeout(1);
             }
             MeshSocket toNode0 = links.get(0);
+            List<byte[]> garbage = s0.garbage();
             long i = 0;
             long next = System.nanoTime();
+            long intervalNs = 1_000_000_000L / HOSTILE_FRAMES_PER_SECOND;
             while (going(i)) {
-                toNode0.sendRaw(frame(Signatures.seal(self, Garbage.tableMessage(random, tableId,
-                        self.nodeId().byteString()))));
+                toNode0.sendRaw(garbage.get((int) (i % garbage.size())));
                 counters.frames.incrementAndGet();
                 if (++i % 64 == 0) {
                     for (MeshSocket s : links) {
@@ -550,11 +589,11 @@ final class Attacker {
                     }
                     if (i % 1024 == 0) { // a seated player re-sends its accept now and then, as peers may ask
                         for (MeshSocket s : links) {
-                            s.send(accept);
+                            s.send(s0.accept());
                         }
                     }
                 }
-                next += 1_000_000;
+                next += intervalNs;
                 long waitNs = next - System.nanoTime();
                 if (waitNs > 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(waitNs);
@@ -562,11 +601,19 @@ final class Attacker {
             }
         } catch (IOException e) {
             counters.closedByNode.incrementAndGet();
+            hostileEnd = links.size() < target.seatedAddresses().size()
+                    ? "could not link to node" + links.size() + ": " + e.getMessage()
+                    : "a node ended a link after " + counters.frames.get() + " frames: " + e.getMessage();
         } finally {
             for (MeshSocket s : links) {
                 s.close();
             }
         }
+    }
+
+    /** How the hostile player's attack ended before it was told to stop, or null. */
+    String hostileEnd() {
+        return hostileEnd;
     }
 
     private static Envelope invite(Identity creator, List<NodeId> players, SecureRandom random) {

@@ -16,11 +16,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "attack", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Attack a live local mesh: 3 daemons play a 3-player table; in the middle third of the play",
-                "each named attack (one mesh each) runs against node 0. For each it prints the table's commit rate",
-                "without and during the attack, node 0's peak resident memory, and the audits at the end.",
+        description = {"Attack a live local mesh: 3 daemons play a 3-player table; in the middle third of the play"
+                + " each named attack (one mesh each) runs against node 0. For each it prints the table's commit rate"
+                + " without and during the attack, node 0's peak resident memory, and the audits at the end.",
                 "Exit codes: 0 every attack held (rate at least " + (int) (100 * AttackRun.RATE_FRACTION_MIN)
-                        + "% of unattacked, RSS under " + AttackRun.RSS_BOUND_MIB + " MiB, audits OK), 1 not,"
+                        + "%% of unattacked, RSS under " + AttackRun.RSS_BOUND_MIB + " MiB, node 2 relinked within "
+                        + AttackRun.RELINK_BOUND_MS / 1000 + " s of its restart, audits OK), 1 not,"
                         + " 2 bad options."})
 final class AttackCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "ATTACK", description = "Attacks to run (default: all): silent-connections, idle-strangers, junk-frames, "

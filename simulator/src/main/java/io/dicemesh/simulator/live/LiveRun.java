@@ -120,6 +120,10 @@ public final class LiveRun {
 
     /** Something run beside the bots (an attack): started once they play, stopped once they stop. */
     public interface Sidecar {
+        /** Once every node is up, before any table is made or bot plays: work that must not be measured. */
+        default void prepare(LocalMesh mesh) throws IOException {
+        }
+
         void start(LocalMesh mesh, Map<String, List<Integer>> tables) throws IOException;
 
         void stop() throws InterruptedException;
@@ -149,6 +153,9 @@ public final class LiveRun {
             mesh.startAll();
             for (LocalMesh.Node n : mesh.nodes()) {
                 clients.put(n.index(), client(n));
+            }
+            if (sidecar != null) {
+                sidecar.prepare(mesh);
             }
             Map<String, List<Integer>> tables = createTables(mesh);
             say("playing " + tables.size() + " tables for " + config.durationMs() / 1000 + " s"
