@@ -38,9 +38,9 @@ public sealed interface Event {
 
     /**
      * Input that was dropped without changing anything, and why. {@code blamed} is the peer at fault, when there is
-     * one: the signer of a table message this node could never use (malformed, from the wrong seat, for a roll or
-     * view that cannot be), sent on its own channel; null when the message may be honest but late, relayed, or
-     * dropped for this node's own reasons (a halted table, a full buffer).
+     * one: the signer of a table message no honest node could send in any state (malformed), sent on its own
+     * channel; null when the message may be honest but early, late or relayed, or was dropped for this node's own
+     * reasons (a halted table, a full buffer, a view or batch too far ahead of this node).
      */
     record Dropped(NodeId from, String kind, String reason, NodeId blamed) implements Event {
         public Dropped(NodeId from, String kind, String reason) {

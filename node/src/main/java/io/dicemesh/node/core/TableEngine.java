@@ -205,9 +205,10 @@ final class TableEngine {
     private void dispatch(Verified v, NodeId from, long nowMs, Out out) {
         TableGate.Sorted s = gate.sort(v);
         switch (s.verdict()) {
-            // its sender signed it and sent it itself, and no state of this node's made it junk: the sender is at
-            // fault (the daemon's transport throttles a table peer that keeps doing this)
-            case JUNK -> t.drop(out, v, s.reason(), t.haltedBecause == null && v.sender().equals(from) ? from : null);
+            case JUNK -> t.drop(out, v, s.reason());
+            // no honest node sends it: when its signer sent it itself, the signer is at fault (the daemon's transport
+            // throttles a table peer that keeps doing this)
+            case MALFORMED -> t.drop(out, v, s.reason(), v.sender().equals(from) ? from : null);
             case PAST -> {
                 if (v.kind() == Body.KindCase.VOTE) {
                     committer.checkPastVote(v, out);

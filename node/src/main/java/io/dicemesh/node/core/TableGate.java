@@ -38,7 +38,14 @@ final class TableGate {
         /** For a slot further ahead: this node is behind; it asks for certificates and keeps nothing. */
         AHEAD,
         /** Nothing this table acts on: dropped with the reason. */
-        JUNK
+        JUNK,
+        /**
+         * Junk that no honest node could send, whatever state this node or the table is in (a field of the wrong
+         * size, a signature that fails, signed for another player): dropped, and blamed on its signer when it
+         * came on the signer's own channel. A message that is merely early, late or from a seat this node thinks
+         * empty is {@link #JUNK}: a lagging node, or one that has not seen an eviction, must not blame honest peers.
+         */
+        MALFORMED
     }
 
     /**
@@ -83,13 +90,13 @@ final class TableGate {
         IntentBatch b = v.body().getIntentBatch();
         int index = t.state.active().indexOf(v.sender());
         if (!v.sender().matches(b.getPlayer())) {
-            return junk("intent batch signed for another player");
+            return malformed("intent batch signed for another player");
         }
         if (index < 0) {
             return junk("intent batch from someone not seated");
         }
         if (b.getIntentsCount() == 0 || b.getIntentsCount() > WireLimits.INTENTS_PER_BATCH_MAX) {
-            return junk("intent batch with " + b.getIntentsCount() + " intents");
+            return malformed("intent batch with " + b.getIntentsCount() + " intents");
         }
         long last = t.state.lastBatchNo(t.state.seatOf(v.sender()));
         if (b.getBatchNo() <= last) {
@@ -104,8 +111,11 @@ final class TableGate {
     private Sorted commitment(Verified v) {
         DiceCommitment c = v.body().getDiceCommitment();
         int index = t.state.active().indexOf(v.sender());
-        if (index < 0 || c.getCommitment().size() != Sha256.BYTES) {
-            return junk("commitment from someone not seated, or malformed");
+        if (c.getCommitment().size() != Sha256.BYTES) {
+            return malformed("commitment of " + c.getCommitment().size() + " bytes");
+        }
+        if (index < 0) {
+            return junk("commitment from someone not seated");
         }
         long roll = t.state.rollNo();
         if (c.getRollNo() == roll && c.getAttempt() != t.state.diceAttempt()) {
@@ -127,8 +137,11 @@ final class TableGate {
     private Sorted reveal(Verified v) {
         DiceReveal r = v.body().getDiceReveal();
         int index = t.state.active().indexOf(v.sender());
-        if (index < 0 || r.getNonce().size() != WireLimits.NONCE_BYTES) {
-            return junk("reveal from someone not seated, or malformed");
+        if (r.getNonce().size() != WireLimits.NONCE_BYTES) {
+            return malformed("reveal with a nonce of " + r.getNonce().size() + " bytes");
+        }
+        if (index < 0) {
+            return junk("reveal from someone not seated");
         }
         long roll = t.state.rollNo();
         if (r.getRollNo() == roll && r.getAttempt() != t.state.diceAttempt()) {
@@ -154,14 +167,14 @@ final class TableGate {
         Prepare p = v.body().getPrepare();
         VerifyResult pr = t.node.verify(p.getProposal());
         if (!(pr instanceof Verified pv) || pv.kind() != Body.KindCase.PROPOSAL) {
-            return junk("prepare whose proposal is not signed");
+            return malformed("prepare whose proposal is not signed");
         }
         Proposal prop = pv.body().getProposal();
         if (!prop.getTableId().equals(t.state.id().bytes()) || !pv.sender().equals(v.sender())) {
-            return junk("prepare whose proposal is for another table or by another signer");
+            return malformed("prepare whose proposal is for another table or by another signer");
         }
         if (prop.getTxHash().size() != Sha256.BYTES || !validView(prop.getView())) {
-            return junk("prepare with a malformed proposal");
+            return malformed("prepare with a malformed proposal");
         }
         if (prop.getSeq() == t.slot.seq) {
             java.util.Set<com.google.protobuf.ByteString> tried = new java.util.HashSet<>();
@@ -184,7 +197,7 @@ final class TableGate {
     private Sorted vote(Verified v) {
         Vote vote = v.body().getVote();
         if (vote.getTxHash().size() != Sha256.BYTES || !validView(vote.getView())) {
-            return junk("malformed vote");
+            return malformed("malformed vote");
         }
         String x = excludedProblem(vote.getExcludedList(), vote.getView(), v.sender());
         if (x != null && vote.getSeq() > t.state.seq()) {
@@ -215,7 +228,7 @@ final class TableGate {
                     : junk("status from someone not seated");
         }
         if (s.getView() < 1 || !validView(s.getView())) {
-            return junk("status for view " + s.getView());
+            return malformed("status for view " + s.getView());
         }
         if (s.getSeq() == t.slot.seq) {
             absorbProofs(s.getExcludedList(), s.getLiarProofsList(), new java.util.HashSet<>());
@@ -321,6 +334,10 @@ final class TableGate {
 
     private static Sorted sorted(Verdict verdict, String reason, long seq, int view, int index) {
         return new Sorted(verdict, reason, seq, view, index, null);
+    }
+
+    private static Sorted malformed(String reason) {
+        return new Sorted(Verdict.MALFORMED, reason, 0, 0, -1, null);
     }
 
     private static Sorted junk(String reason) {

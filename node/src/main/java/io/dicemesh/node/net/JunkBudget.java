@@ -5,14 +5,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How much junk each table peer may send: table messages, signed by the peer and sent on its own channel, that its
- * table could never use (malformed, from the wrong seat, for a roll or view that cannot be; the core names them in
+ * How much malformed junk each table peer may send: table messages, signed by the peer and sent on its own channel,
+ * that no honest node could send in any state (the core's {@code TableGate.Verdict.MALFORMED}, named in
  * {@code Event.Dropped#blamed}). A table peer's frames are verified without a budget, because its table's work must
- * not wait; one that spends its allowance of junk becomes <em>suspect</em> for {@link #SUSPECT_MS}, and its frames
- * are then verified at a stranger's rate. Honest peers send junk only in the moments around a view change or an
- * eviction (a vote a moment late, a Status of the view just left), a few messages at a time; a seated player sending
- * validly signed garbage sends hundreds a second. Thread safe: reported from the engine thread, read per frame on
- * the event loops.
+ * not wait; one that spends its allowance becomes <em>suspect</em> for {@link #SUSPECT_MS}, and its frames are then
+ * verified within its channel's stranger budget. Honest peers send none (junk that depends on this node's own state,
+ * such as a view or batch too far ahead of a lagging node, is never blamed); a seated player sending validly signed
+ * garbage sends hundreds a second. Thread safe: reported from the engine thread, read per frame on the event loops.
  */
 final class JunkBudget {
     /** Junk a table peer may send per second, sustained. */

@@ -431,15 +431,15 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     /**
-     * Any thread: {@code peer} signed and sent this node a table message its table could never use (the core's
+     * Any thread: {@code peer} signed and sent this node a malformed table message no honest node sends (the core's
      * {@code Event.Dropped#blamed}). A table peer that keeps doing so is verified at a stranger's rate for a while
      * ({@link JunkBudget}); a stranger already is.
      */
     public void reportJunk(NodeId peer) {
         if (isWanted(peer) && junk.report(peer, System.nanoTime())) {
             counters.limited(Limited.SUSPECT_PEER, 1);
-            logLimit.warn(log, "table peer {} sent more table messages than its tables could ever use (over {} a"
-                    + " second): its frames are verified at a stranger's rate for the next {} s", peer.shortHex(),
+            logLimit.warn(log, "table peer {} sent more malformed table messages than any honest node would (over {}"
+                    + " a second): its frames are verified at a stranger's rate for the next {} s", peer.shortHex(),
                     JunkBudget.JUNK_PER_SECOND, JunkBudget.SUSPECT_MS / 1000);
         }
     }

@@ -183,11 +183,14 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements Links.Li
      * {@link #STRANGER_VERIFIES_PER_SECOND} of them, and all such peers together
      * {@link NettyTransport#STRANGER_VERIFIES_PER_SECOND_ALL}; a table peer is not throttled here (its table
      * messages are the table's work, bounded by the core's budgets; its mesh messages by {@link #worthChecking}),
-     * unless it sent so much junk lately that it is suspect ({@link JunkBudget}): then it is throttled as a stranger.
+     * unless it sent so much malformed junk lately that it is suspect ({@link JunkBudget}): then it gets its
+     * channel's stranger budget, but never draws on the pool all strangers share, so strangers cannot starve it.
      */
     private boolean mayVerify() {
-        return transport.isWanted(peer) && !transport.isSuspect(peer) || strangerVerifies.tryTake(System.nanoTime())
-                && transport.strangerVerifyAllowed();
+        if (transport.isWanted(peer)) {
+            return !transport.isSuspect(peer) || strangerVerifies.tryTake(System.nanoTime());
+        }
+        return strangerVerifies.tryTake(System.nanoTime()) && transport.strangerVerifyAllowed();
     }
 
     /**

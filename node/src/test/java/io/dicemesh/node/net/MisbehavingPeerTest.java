@@ -300,10 +300,27 @@ class MisbehavingPeerTest {
                 first.send(Nets.app(twin, "still here"));
                 Thread.sleep(20);
             }
+            // first keeps talking while the second handshakes (on a loaded machine that can take longer than the
+            // 200 ms a channel stays live without a frame)
+            java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread keeper = new Thread(() -> {
+                try {
+                    while (!refused.get()) {
+                        first.send(Nets.app(twin, "still here"));
+                        Thread.sleep(20);
+                    }
+                } catch (Exception e) {
+                    // the test fails below if the node hung up on first
+                }
+            }, "keeper");
+            keeper.start();
             try (RawPeer second = RawPeer.connect(ta.boundPort(), twin, 0)) {
                 second.handshake();
                 assertTrue(second.closedByPeerWithin(WAIT_MS), "the newer channel is refused");
                 assertSame(kept, ta.boundChannel(twin.nodeId()), "the live one stays bound");
+            } finally {
+                refused.set(true);
+                keeper.join(WAIT_MS);
             }
             // first keeps talking but never answers the probe's Ping (nothing reads it here): only a Pong proves
             // the channel alive, so it is closed for that.

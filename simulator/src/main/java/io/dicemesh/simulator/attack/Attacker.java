@@ -555,7 +555,9 @@ final class Attacker {
     /**
      * Seats itself at a table with nodes 0-2 (they accept invites on their own here), then sends node 0 validly
      * signed garbage of every table kind for that table, {@link #HOSTILE_FRAMES_PER_SECOND} frames a second, all
-     * signed ahead by {@link #prepareSeat}.
+     * signed ahead by {@link #prepareSeat}. Each link has a reader of its own (what the nodes send is read whole and
+     * dropped, so a node's replies never back up and a close is seen as one); a link a node closes is opened again,
+     * at most {@link #HOSTILE_RELINKS_MAX} times, as a real player would, so the attack lasts the whole window.
      */
     private void hostilePlayer() throws Exception {
         Seat_ s0 = seat;
@@ -563,33 +565,55 @@ final class Attacker {
             throw new IllegalStateException("the hostile player's frames were not prepared (prepareSeat)");
         }
         hostileTable = s0.tableHex();
-        List<MeshSocket> links = new ArrayList<>();
+        List<InetSocketAddress> nodes = target.seatedAddresses();
+        HostileLink[] links = new HostileLink[nodes.size()];
+        int relinks = 0;
         try {
-            for (InetSocketAddress node : target.seatedAddresses()) {
-                MeshSocket s = MeshSocket.connect(nextSource(), node, s0.self(), SOCKET_TIMEOUT_MS);
-                counters.connections.incrementAndGet();
-                links.add(s);
-                s.send(s0.invite());
-                s.send(s0.accept());
-                s.setSoTimeout(1);
+            for (int n = 0; n < nodes.size(); n++) {
+                links[n] = hostileLink(nodes.get(n), s0, true);
             }
-            MeshSocket toNode0 = links.get(0);
             List<byte[]> garbage = s0.garbage();
             long i = 0;
             long next = System.nanoTime();
             long intervalNs = 1_000_000_000L / HOSTILE_FRAMES_PER_SECOND;
             while (going(i)) {
-                toNode0.sendRaw(garbage.get((int) (i % garbage.size())));
-                counters.frames.incrementAndGet();
+                try {
+                    links[0].socket.sendRaw(garbage.get((int) (i % garbage.size())));
+                    counters.frames.incrementAndGet();
+                } catch (IOException e) {
+                    links[0].ended(e);
+                }
                 if (++i % 64 == 0) {
-                    for (MeshSocket s : links) {
-                        if (endedByNode(s)) {
-                            throw new IOException("closed by the node");
+                    for (int n = 0; n < links.length; n++) {
+                        String why = links[n].ended;
+                        if (why == null) {
+                            continue;
+                        }
+                        if (!links[n].counted) {
+                            links[n].counted = true;
+                            counters.closedByNode.incrementAndGet();
+                            if (hostileEnd == null) {
+                                hostileEnd = "node" + n + " first ended its link after " + counters.frames.get()
+                                        + " frames: " + why;
+                            }
+                            links[n].socket.close();
+                        }
+                        if (++relinks > HOSTILE_RELINKS_MAX) {
+                            throw new IOException("it tried to open its links again " + relinks + " times");
+                        }
+                        try {
+                            links[n] = hostileLink(nodes.get(n), s0, false);
+                        } catch (IOException down) {
+                            // the node is down (node 2 restarts under attack): try again at the next check
                         }
                     }
                     if (i % 1024 == 0) { // a seated player re-sends its accept now and then, as peers may ask
-                        for (MeshSocket s : links) {
-                            s.send(s0.accept());
+                        for (HostileLink l : links) {
+                            try {
+                                l.socket.send(s0.accept());
+                            } catch (IOException e) {
+                                l.ended(e);
+                            }
                         }
                     }
                 }
@@ -601,14 +625,58 @@ final class Attacker {
             }
         } catch (IOException e) {
             counters.closedByNode.incrementAndGet();
-            hostileEnd = links.size() < target.seatedAddresses().size()
-                    ? "could not link to node" + links.size() + ": " + e.getMessage()
-                    : "a node ended a link after " + counters.frames.get() + " frames: " + e.getMessage();
+            hostileEnd = (hostileEnd == null ? "" : hostileEnd + "; then ") + "it stopped: " + e.getMessage();
         } finally {
-            for (MeshSocket s : links) {
-                s.close();
+            for (HostileLink l : links) {
+                if (l != null) {
+                    l.socket.close();
+                }
             }
         }
+    }
+
+    /** Times the hostile player tries to open a link a node ended again, at most (one try per 64 frames). */
+    static final int HOSTILE_RELINKS_MAX = 1_000;
+
+    /** One of the hostile player's links, with the thread that reads it until it ends. */
+    private static final class HostileLink {
+        final MeshSocket socket;
+        volatile String ended;
+        /** Whether its end was counted (it stays ended while its node is down). */
+        boolean counted;
+
+        HostileLink(MeshSocket socket) {
+            this.socket = socket;
+        }
+
+        void ended(IOException e) {
+            if (ended == null) {
+                ended = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            }
+        }
+    }
+
+    private HostileLink hostileLink(InetSocketAddress node, Seat_ s0, boolean invite) throws IOException {
+        MeshSocket s = MeshSocket.connect(nextSource(), node, s0.self(), SOCKET_TIMEOUT_MS);
+        counters.connections.incrementAndGet();
+        HostileLink link = new HostileLink(s);
+        if (invite) {
+            s.send(s0.invite());
+        }
+        s.send(s0.accept());
+        s.setSoTimeout(0); // the reader blocks until a frame or the end; closing the socket ends it
+        Thread reader = new Thread(() -> {
+            try {
+                while (true) {
+                    s.readFrame();
+                }
+            } catch (IOException e) {
+                link.ended(e);
+            }
+        }, "attack-hostile-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return link;
     }
 
     /** How the hostile player's attack ended before it was told to stop, or null. */

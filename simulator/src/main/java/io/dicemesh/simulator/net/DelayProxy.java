@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -126,21 +127,30 @@ public final class DelayProxy implements AutoCloseable {
             inbound.close();
             return;
         }
-        new Bootstrap().group(inbound.eventLoop()).channel(NioSocketChannel.class)
+        ChannelFuture connecting = new Bootstrap().group(inbound.eventLoop()).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInboundHandlerAdapter())
-                .connect(target).addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        inbound.close();
-                        return;
-                    }
-                    Channel outbound = f.channel();
-                    inbound.pipeline().addLast(new Delayer(outbound, profile, random.split()));
-                    outbound.pipeline().addLast(new Delayer(inbound, profile, random.split()));
-                    inbound.read();
-                    outbound.read();
-                });
+                .connect(target);
+        // the client may leave (or be cut) while the connection to the target is being made: abandon that one (both
+        // run on the client's event loop; once spliced, the Delayers close each side after what is queued for it)
+        inbound.closeFuture().addListener(f -> {
+            if (!connecting.isDone()) {
+                connecting.channel().close();
+            }
+        });
+        connecting.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() || !inbound.isActive()) {
+                f.channel().close();
+                inbound.close();
+                return;
+            }
+            Channel outbound = f.channel();
+            inbound.pipeline().addLast(new Delayer(outbound, profile, random.split()));
+            outbound.pipeline().addLast(new Delayer(inbound, profile, random.split()));
+            inbound.read();
+            outbound.read();
+        });
     }
 
     /**
