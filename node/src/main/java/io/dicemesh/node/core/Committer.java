@@ -295,7 +295,12 @@ final class Committer {
                 t.absorb(c.getLiarProofsList());
             }
             if (votes == null) {
-                t.drop(out, v, "certificate for seq " + c.getSeq() + " does not prove its slot");
+                // every honest node committed the same slot on the same state, so a certificate for this node's
+                // next slot that does not prove it is no honest node's: its sender, if it sent it itself, is blamed
+                // (one for a later slot may be an honest node's that misjudged where this node stands)
+                boolean next = c.getSeq() == t.state.seq() + 1;
+                t.drop(out, v, "certificate for seq " + c.getSeq() + " does not prove its slot",
+                        next && v.sender().equals(from) ? from : null);
                 break;
             }
             commit(c.getTx(), ByteString.copyFrom(Sha256.hash(c.getTx().toByteArray())), votes, nowMs, out);

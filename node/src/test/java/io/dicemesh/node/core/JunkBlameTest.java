@@ -55,6 +55,34 @@ class JunkBlameTest {
         }
     }
 
+    /**
+     * Every honest node committed the same slot on the same state, so a certificate for this node's next slot that
+     * does not prove it is blamed on the player that sent it; one for a later slot is not (its sender may have
+     * misjudged where this node stands).
+     */
+    @Test
+    void aBogusCertificateForTheNextSlotIsBlamedAndOneForALaterSlotIsNot() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            TableState s = h.state(0, t);
+            for (long ahead : new long[] {1, 5}) {
+                long seq = s.getSeq() + ahead;
+                io.dicemesh.protocol.Certificate bogus = io.dicemesh.protocol.Certificate.newBuilder()
+                        .setTableId(t.bytes()).setSeq(seq).setTx(ByteString.copyFromUtf8("no tx"))
+                        .addVotes(Wire.vote(h.identity(1), t, seq, 0, ByteString.copyFrom(new byte[32]))).build();
+                Envelope reply = io.dicemesh.crypto.Signatures.seal(h.identity(1), io.dicemesh.protocol.Body
+                        .newBuilder().setCertificateReply(io.dicemesh.protocol.CertificateReply.newBuilder()
+                                .setTableId(t.bytes()).addCertificates(bogus)).build());
+                Event.Dropped d = dropped(h.inject(0, reply));
+                if (ahead == 1) {
+                    assertEquals(h.identity(1).nodeId(), d.blamed(), d.reason());
+                } else {
+                    assertNull(d.blamed(), d.reason());
+                }
+            }
+        }
+    }
+
     private static Event.Dropped dropped(List<Effect> effects) {
         return effects.stream().filter(e -> e instanceof Effect.Emit em && em.event() instanceof Event.Dropped)
                 .map(e -> (Event.Dropped) ((Effect.Emit) e).event()).findFirst()

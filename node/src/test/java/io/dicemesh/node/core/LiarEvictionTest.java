@@ -108,6 +108,26 @@ class LiarEvictionTest {
             assertNotNull(CatchUp.checkCertificate(before, cert, new EnvelopeVerifier()::verify));
             assertNull(CatchUp.checkCertificate(before, cert.toBuilder().clearLiarProofs().build(),
                     new EnvelopeVerifier()::verify), "one vote without the proof certifies nothing");
+
+            // a crafted certificate costs few signature checks: none for proofs when its counts do not add up, and
+            // only the proof about the player its votes exclude when they do, however many it carries
+            java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+            EnvelopeVerifier real = new EnvelopeVerifier();
+            java.util.function.Function<io.dicemesh.protocol.Envelope, io.dicemesh.crypto.VerifyResult> counting =
+                    e -> {
+                        checks.incrementAndGet();
+                        return real.verify(e);
+                    };
+            Certificate.Builder padded = cert.toBuilder();
+            for (int i = 0; i < 20; i++) {
+                padded.addLiarProofs(cert.getLiarProofs(0));
+            }
+            assertNotNull(CatchUp.checkCertificate(before, padded.build(), counting));
+            assertEquals(1 + 2 + 1, checks.get(), "the first vote, the one proof's two envelopes, the vote again");
+            checks.set(0);
+            assertNull(CatchUp.checkCertificate(before, padded.addVotes(cert.getVotes(0)).addVotes(cert.getVotes(0))
+                    .build(), counting));
+            assertEquals(1, checks.get(), "votes that do not add up: only the first is checked, and no proof");
         }
     }
 
