@@ -92,6 +92,8 @@ public final class AttackRun implements LiveRun.Sidecar {
     private volatile String hostileStatus;
     private volatile long relinkMs = -1;
     private volatile boolean samplerDone;
+    /** Set once the last third is measured: the play must go on until then. */
+    private volatile boolean measured;
     private final Object lock = new Object();
 
     public AttackRun(Attack attack, long durationMs, PrintWriter out) {
@@ -161,6 +163,11 @@ public final class AttackRun implements LiveRun.Sidecar {
     }
 
     @Override
+    public boolean done() {
+        return measured || controller == null || !controller.isAlive();
+    }
+
+    @Override
     public void stop() throws InterruptedException {
         stopping = true;
         synchronized (lock) {
@@ -224,7 +231,9 @@ public final class AttackRun implements LiveRun.Sidecar {
         say(String.format("attacked: %.1f slots/s, node0 peak RSS %d MiB; attack stopped", during,
                 (peakRssKib + 1023) / 1024));
         pause(SETTLE_MS);
-        double last = rate(api, tables, Long.MAX_VALUE);
+        // a full third, however long the restart took: the play goes on until this is measured (done())
+        double last = rate(api, tables, System.nanoTime() + thirdNs - SETTLE_MS * 1_000_000);
+        measured = true;
         before = (first + last) / 2;
         say(String.format("unattacked again: %.1f slots/s; the attack kept %.0f%% of %.1f", last,
                 before > 0 ? 100 * during / before : 0, before));

@@ -118,10 +118,21 @@ public final class LiveRun {
     /** The node --depart killed: its bots stop, and converge leaves it down until the end's comeback. */
     private volatile int departed = -1;
 
+    /** Play added at most while a sidecar is not done (a restart under attack that took long). */
+    public static final long SIDECAR_OVERTIME_MS = 40_000;
+
     /** Something run beside the bots (an attack): started once they play, stopped once they stop. */
     public interface Sidecar {
         /** Once every node is up, before any table is made or bot plays: work that must not be measured. */
         default void prepare(LocalMesh mesh) throws IOException {
+        }
+
+        /**
+         * Whether the sidecar has seen all the play it needs: the play lasts its duration, and longer (by at most
+         * {@link #SIDECAR_OVERTIME_MS}) until this says so.
+         */
+        default boolean done() {
+            return true;
         }
 
         void start(LocalMesh mesh, Map<String, List<Integer>> tables) throws IOException;
@@ -168,8 +179,10 @@ public final class LiveRun {
             }
             long playStart = System.nanoTime();
             long end = playStart + config.durationMs() * 1_000_000;
-            while (System.nanoTime() < end) {
-                Thread.sleep(Math.min(1_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            long overtimeEnd = end + SIDECAR_OVERTIME_MS * 1_000_000;
+            while (System.nanoTime() < end || sidecar != null && !sidecar.done() && System.nanoTime() < overtimeEnd) {
+                long leftMs = (end - System.nanoTime()) / 1_000_000;
+                Thread.sleep(leftMs > 0 ? Math.min(1_000, leftMs) : 250); // in overtime: poll the sidecar
                 progressLine(mesh, tables, playStart);
             }
             stop.set(true);
