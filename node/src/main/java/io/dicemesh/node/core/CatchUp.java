@@ -125,19 +125,6 @@ final class CatchUp {
         queries.forget(peer);
     }
 
-    /** The first proof about each of {@code players}, in the order given; proofs about anyone else are left out. */
-    private static List<io.dicemesh.protocol.LiarProof> proofsAbout(List<io.dicemesh.protocol.LiarProof> proofs,
-            List<ByteString> players) {
-        List<io.dicemesh.protocol.LiarProof> out = new java.util.ArrayList<>();
-        java.util.Set<ByteString> wanted = new java.util.HashSet<>(players);
-        for (io.dicemesh.protocol.LiarProof p : proofs) {
-            if (wanted.remove(p.getPlayer())) {
-                out.add(p);
-            }
-        }
-        return out;
-    }
-
     /**
      * A certificate's votes in player order if it proves its tx committed at the state's next slot, else null. A
      * table every player has left takes no certificate at all, and none without votes is ever one. A reduced one
@@ -157,8 +144,8 @@ final class CatchUp {
                 return null;
             }
             // The cheap checks first: it holds a vote of every player but those its votes exclude, and proofs are
-            // checked only when the quorum rule does not carry it, and only those of the excluded players. So a
-            // crafted certificate costs no proof check unless its counts add up, and at most one per excluded.
+            // checked only when the quorum rule does not carry it (then the first proofs, one per seat at most, as
+            // TableContext.absorb keeps them). So a crafted certificate costs no proof check unless its counts add up.
             List<ByteString> claimed = first.body().getVote().getExcludedList();
             if (claimed.isEmpty() || c.getVotesCount() != active.size() - claimed.size()) {
                 return null;
@@ -166,7 +153,7 @@ final class CatchUp {
             excluded = Exclusion.parse(state, claimed, java.util.Set.of());
             if (excluded == null) {
                 excluded = Exclusion.parse(state, claimed,
-                        LiarProofs.proven(state, proofsAbout(c.getLiarProofsList(), claimed), verifier));
+                        LiarProofs.proven(state, c.getLiarProofsList(), verifier));
             }
             if (excluded == null || excluded.isEmpty()) {
                 return null;

@@ -110,7 +110,7 @@ class LiarEvictionTest {
                     new EnvelopeVerifier()::verify), "one vote without the proof certifies nothing");
 
             // a crafted certificate costs few signature checks: none for proofs when its counts do not add up, and
-            // only the proof about the player its votes exclude when they do, however many it carries
+            // at most one proof per seat when they do, however many it carries
             java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
             EnvelopeVerifier real = new EnvelopeVerifier();
             java.util.function.Function<io.dicemesh.protocol.Envelope, io.dicemesh.crypto.VerifyResult> counting =
@@ -123,7 +123,7 @@ class LiarEvictionTest {
                 padded.addLiarProofs(cert.getLiarProofs(0));
             }
             assertNotNull(CatchUp.checkCertificate(before, padded.build(), counting));
-            assertEquals(1 + 2 + 1, checks.get(), "the first vote, the one proof's two envelopes, the vote again");
+            assertEquals(1 + 2 * 2 + 1, checks.get(), "the first vote, two envelopes of a proof per seat, the vote");
             checks.set(0);
             assertNull(CatchUp.checkCertificate(before, padded.addVotes(cert.getVotes(0)).addVotes(cert.getVotes(0))
                     .build(), counting));
