@@ -150,12 +150,12 @@ final class CatchUp {
             if (claimed.isEmpty() || c.getVotesCount() != active.size() - claimed.size()) {
                 return null;
             }
-            excluded = Exclusion.parse(state, claimed, java.util.Set.of());
-            if (excluded == null) {
-                excluded = Exclusion.parse(state, claimed,
-                        LiarProofs.proven(state, c.getLiarProofsList(), verifier));
-            }
+            excluded = Exclusion.named(state, claimed);
             if (excluded == null || excluded.isEmpty()) {
+                return null; // badly named: no proof is worth checking
+            }
+            if (!Exclusion.leavesQuorum(state, excluded) && !Exclusion.allLiars(active.size(), excluded,
+                    LiarProofs.proven(state, c.getLiarProofsList(), verifier))) {
                 return null;
             }
         }

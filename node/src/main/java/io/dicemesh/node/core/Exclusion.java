@@ -22,6 +22,15 @@ final class Exclusion {
      * (then it need only leave one: an honest player is never proven to lie, so all honest players stay).
      */
     static List<NodeId> parse(TableModel state, List<ByteString> raw, java.util.Set<NodeId> provenLiars) {
+        List<NodeId> named = named(state, raw);
+        if (named == null || named.isEmpty()) {
+            return named;
+        }
+        return leavesQuorum(state, named) || allLiars(state.active().size(), named, provenLiars) ? named : null;
+    }
+
+    /** The players X names, in table order; null when it names a non-player, repeats one or is out of order. */
+    static List<NodeId> named(TableModel state, List<ByteString> raw) {
         if (raw.isEmpty()) {
             return List.of();
         }
@@ -39,8 +48,12 @@ final class Exclusion {
             last = index;
             out.add(active.get(index));
         }
-        return quorum(active.size(), out.size(), state.wireRules().getLiarsTolerated())
-                || allLiars(active.size(), out, provenLiars) ? List.copyOf(out) : null;
+        return List.copyOf(out);
+    }
+
+    /** Whether a round without {@code excluded} (well named) leaves a quorum of the table's active players. */
+    static boolean leavesQuorum(TableModel state, List<NodeId> excluded) {
+        return quorum(state.active().size(), excluded.size(), state.wireRules().getLiarsTolerated());
     }
 
     /** Whether a round may go without {@code excluded} because each of them is proven to lie. */

@@ -128,6 +128,15 @@ class LiarEvictionTest {
             assertNull(CatchUp.checkCertificate(before, padded.addVotes(cert.getVotes(0)).addVotes(cert.getVotes(0))
                     .build(), counting));
             assertEquals(1, checks.get(), "votes that do not add up: only the first is checked, and no proof");
+            checks.set(0);
+            io.dicemesh.protocol.Vote vote = ((io.dicemesh.crypto.Verified) real.verify(cert.getVotes(0))).body()
+                    .getVote();
+            io.dicemesh.protocol.Envelope strangerNamed = io.dicemesh.crypto.Signatures.seal(h.identity(0),
+                    io.dicemesh.protocol.Body.newBuilder().setVote(vote.toBuilder().clearExcluded().addExcluded(
+                            Wire.identity("stranger").nodeId().byteString())).build());
+            assertNull(CatchUp.checkCertificate(before, padded.build().toBuilder().clearVotes().addVotes(strangerNamed)
+                    .build(), counting));
+            assertEquals(1, checks.get(), "votes excluding a non-player: only the first is checked, and no proof");
         }
     }
 

@@ -21,7 +21,6 @@ import io.dicemesh.protocol.WireLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
@@ -73,7 +72,7 @@ final class Attacker {
     private final List<Thread> threads = new ArrayList<>();
     private int nextSource;
     private volatile String hostileTable;
-    private volatile Seat_ seat;
+    private volatile PreparedSeat seat;
     private volatile String hostileEnd;
 
     private final java.util.concurrent.ConcurrentLinkedQueue<MeshSocket.Credentials> prepared =
@@ -248,16 +247,14 @@ final class Attacker {
     private final AtomicInteger idleOpen = new AtomicInteger();
 
     private void idleStrangers() throws Exception {
-        List<MeshSocket> open = new ArrayList<>();
+        List<NodeLink> open = new ArrayList<>();
         long opened = 0;
         int lastCounted = 0;
         try {
             while (going(opened)) {
                 while (open.size() < IDLE_STRANGERS / IDLE_THREADS && going(opened)) {
                     try {
-                        MeshSocket s = stranger();
-                        s.setSoTimeout(1);
-                        open.add(s);
+                        open.add(NodeLink.of(stranger()));
                         opened++;
                     } catch (IOException refused) {
                         counters.closedByNode.incrementAndGet();
@@ -268,32 +265,19 @@ final class Attacker {
                 lastCounted = open.size();
                 counters.peakOpen.accumulateAndGet(idleOpen.get(), Math::max);
                 sleep(500);
-                for (Iterator<MeshSocket> it = open.iterator(); it.hasNext(); ) {
-                    MeshSocket s = it.next();
-                    if (endedByNode(s)) {
+                for (Iterator<NodeLink> it = open.iterator(); it.hasNext(); ) {
+                    NodeLink l = it.next();
+                    if (l.ended() != null) {
                         counters.closedByNode.incrementAndGet();
-                        s.close();
+                        l.close();
                         it.remove();
                     }
                 }
             }
         } finally {
-            for (MeshSocket s : open) {
-                s.close();
+            for (NodeLink l : open) {
+                l.close();
             }
-        }
-    }
-
-    /** Reads what the node sent (with a 1 ms timeout set); true when it closed the channel. */
-    private static boolean endedByNode(MeshSocket s) {
-        try {
-            while (true) {
-                s.readFrame();
-            }
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true;
         }
     }
 
@@ -311,7 +295,7 @@ final class Attacker {
                         awaitClose(ch);
                     }
                 } else {
-                    try (MeshSocket s = stranger()) {
+                    try (NodeLink l = NodeLink.of(stranger())) {
                         byte[] frame;
                         if (kind == 1) {
                             frame = new byte[] {0x7f, 0, 0, 0, 1, 2, 3}; // announces 2 GiB
@@ -322,10 +306,9 @@ final class Attacker {
                             random.nextBytes(junk);
                             System.arraycopy(junk, 0, frame, 4, 64);
                         }
-                        s.sendRaw(frame);
+                        l.socket().sendRaw(frame);
                         counters.frames.incrementAndGet();
-                        s.setSoTimeout(SOCKET_TIMEOUT_MS);
-                        if (endedByNode(s)) {
+                        if (l.awaitEnd(SOCKET_TIMEOUT_MS)) {
                             counters.closedByNode.incrementAndGet();
                         }
                     }
@@ -350,7 +333,7 @@ final class Attacker {
 
     private void slowloris() throws Exception {
         List<SocketChannel> trickling = new ArrayList<>();
-        List<MeshSocket> framing = new ArrayList<>();
+        List<NodeLink> framing = new ArrayList<>();
         long opened = 0;
         // A TLS record header and the start of a ClientHello, then noise: never a whole handshake message.
         byte[] hello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
@@ -367,10 +350,9 @@ final class Attacker {
                 }
                 while (framing.size() < 32 && going(opened)) {
                     try {
-                        MeshSocket s = stranger();
-                        s.setSoTimeout(1);
-                        s.sendRaw(new byte[] {0, 0x0f, 0, 0}); // a 1 MiB frame announced, its bytes to trickle
-                        framing.add(s);
+                        NodeLink l = NodeLink.of(stranger());
+                        framing.add(l);
+                        l.socket().sendRaw(new byte[] {0, 0x0f, 0, 0}); // a 1 MiB frame announced, to trickle
                         opened++;
                     } catch (IOException e) {
                         counters.closedByNode.incrementAndGet();
@@ -395,12 +377,12 @@ final class Attacker {
                         it.remove();
                     }
                 }
-                for (Iterator<MeshSocket> it = framing.iterator(); it.hasNext(); ) {
-                    MeshSocket s = it.next();
-                    boolean gone = endedByNode(s);
+                for (Iterator<NodeLink> it = framing.iterator(); it.hasNext(); ) {
+                    NodeLink l = it.next();
+                    boolean gone = l.ended() != null;
                     if (!gone) {
                         try {
-                            s.sendRaw(new byte[] {(byte) random.nextInt()});
+                            l.socket().sendRaw(new byte[] {(byte) random.nextInt()});
                             counters.frames.incrementAndGet();
                         } catch (IOException e) {
                             gone = true;
@@ -408,7 +390,7 @@ final class Attacker {
                     }
                     if (gone) {
                         counters.closedByNode.incrementAndGet();
-                        s.close();
+                        l.close();
                         it.remove();
                     }
                 }
@@ -418,8 +400,8 @@ final class Attacker {
             for (SocketChannel ch : trickling) {
                 ch.close();
             }
-            for (MeshSocket s : framing) {
-                s.close();
+            for (NodeLink l : framing) {
+                l.close();
             }
         }
     }
@@ -492,15 +474,15 @@ final class Attacker {
         long i = 0;
         long intervalNs = 1_000_000_000L / perSecond;
         while (going(i)) {
-            try (MeshSocket s = MeshSocket.connect(nextSource(), target.node0(), self, SOCKET_TIMEOUT_MS)) {
+            try (NodeLink l = NodeLink.of(MeshSocket.connect(nextSource(), target.node0(), self,
+                    SOCKET_TIMEOUT_MS))) {
                 counters.connections.incrementAndGet();
-                s.setSoTimeout(1);
                 long next = System.nanoTime();
                 while (going(i)) {
-                    s.sendRaw(frames.frame(i++));
+                    l.socket().sendRaw(frames.frame(i++));
                     counters.frames.incrementAndGet();
-                    if (i % 64 == 0 && endedByNode(s)) {
-                        throw new IOException("closed by the node");
+                    if (l.ended() != null) {
+                        throw new IOException("closed by the node: " + l.ended());
                     }
                     next += intervalNs;
                     long waitNs = next - System.nanoTime();
@@ -535,13 +517,13 @@ final class Attacker {
             garbage.add(frame(Signatures.seal(self, Garbage.tableMessage(random, tableId,
                     self.nodeId().byteString()))));
         }
-        seat = new Seat_(self, invite, accept, io.dicemesh.node.core.TableId.of(tableId.toByteArray()).hex(),
+        seat = new PreparedSeat(self, invite, accept, io.dicemesh.node.core.TableId.of(tableId.toByteArray()).hex(),
                 garbage);
         return this;
     }
 
     /** What {@link #prepareSeat} signed for the hostile player. */
-    private record Seat_(Identity self, Envelope invite, Envelope accept, String tableHex, List<byte[]> garbage) {
+    private record PreparedSeat(Identity self, Envelope invite, Envelope accept, String tableHex, List<byte[]> garbage) {
     }
 
     private static ByteString genesisOf(Envelope invite) {
@@ -560,13 +542,13 @@ final class Attacker {
      * at most {@link #HOSTILE_RELINKS_MAX} times, as a real player would, so the attack lasts the whole window.
      */
     private void hostilePlayer() throws Exception {
-        Seat_ s0 = seat;
+        PreparedSeat s0 = seat;
         if (s0 == null) {
             throw new IllegalStateException("the hostile player's frames were not prepared (prepareSeat)");
         }
         hostileTable = s0.tableHex();
         List<InetSocketAddress> nodes = target.seatedAddresses();
-        HostileLink[] links = new HostileLink[nodes.size()];
+        NodeLink[] links = new NodeLink[nodes.size()];
         int relinks = 0;
         try {
             for (int n = 0; n < nodes.size(); n++) {
@@ -578,14 +560,14 @@ final class Attacker {
             long intervalNs = 1_000_000_000L / HOSTILE_FRAMES_PER_SECOND;
             while (going(i)) {
                 try {
-                    links[0].socket.sendRaw(garbage.get((int) (i % garbage.size())));
+                    links[0].socket().sendRaw(garbage.get((int) (i % garbage.size())));
                     counters.frames.incrementAndGet();
                 } catch (IOException e) {
                     links[0].ended(e);
                 }
                 if (++i % 64 == 0) {
                     for (int n = 0; n < links.length; n++) {
-                        String why = links[n].ended;
+                        String why = links[n].ended();
                         if (why == null) {
                             continue;
                         }
@@ -596,7 +578,7 @@ final class Attacker {
                                 hostileEnd = "node" + n + " first ended its link after " + counters.frames.get()
                                         + " frames: " + why;
                             }
-                            links[n].socket.close();
+                            links[n].close();
                         }
                         if (++relinks > HOSTILE_RELINKS_MAX) {
                             throw new IOException("it tried to open its links again " + relinks + " times");
@@ -608,9 +590,9 @@ final class Attacker {
                         }
                     }
                     if (i % 1024 == 0) { // a seated player re-sends its accept now and then, as peers may ask
-                        for (HostileLink l : links) {
+                        for (NodeLink l : links) {
                             try {
-                                l.socket.send(s0.accept());
+                                l.socket().send(s0.accept());
                             } catch (IOException e) {
                                 l.ended(e);
                             }
@@ -627,9 +609,9 @@ final class Attacker {
             counters.closedByNode.incrementAndGet();
             hostileEnd = (hostileEnd == null ? "" : hostileEnd + "; then ") + "it stopped: " + e.getMessage();
         } finally {
-            for (HostileLink l : links) {
+            for (NodeLink l : links) {
                 if (l != null) {
-                    l.socket.close();
+                    l.close();
                 }
             }
         }
@@ -638,45 +620,19 @@ final class Attacker {
     /** Times the hostile player tries to open a link a node ended again, at most (one try per 64 frames). */
     static final int HOSTILE_RELINKS_MAX = 1_000;
 
-    /** One of the hostile player's links, with the thread that reads it until it ends. */
-    private static final class HostileLink {
-        final MeshSocket socket;
-        volatile String ended;
-        /** Whether its end was counted (it stays ended while its node is down). */
-        boolean counted;
-
-        HostileLink(MeshSocket socket) {
-            this.socket = socket;
-        }
-
-        void ended(IOException e) {
-            if (ended == null) {
-                ended = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            }
-        }
-    }
-
-    private HostileLink hostileLink(InetSocketAddress node, Seat_ s0, boolean invite) throws IOException {
-        MeshSocket s = MeshSocket.connect(nextSource(), node, s0.self(), SOCKET_TIMEOUT_MS);
+    private NodeLink hostileLink(InetSocketAddress node, PreparedSeat s0, boolean invite) throws IOException {
+        NodeLink link = NodeLink.of(MeshSocket.connect(nextSource(), node, s0.self(), SOCKET_TIMEOUT_MS));
         counters.connections.incrementAndGet();
-        HostileLink link = new HostileLink(s);
-        if (invite) {
-            s.send(s0.invite());
-        }
-        s.send(s0.accept());
-        s.setSoTimeout(0); // the reader blocks until a frame or the end; closing the socket ends it
-        Thread reader = new Thread(() -> {
-            try {
-                while (true) {
-                    s.readFrame();
-                }
-            } catch (IOException e) {
-                link.ended(e);
+        try {
+            if (invite) {
+                link.socket().send(s0.invite());
             }
-        }, "attack-hostile-reader");
-        reader.setDaemon(true);
-        reader.start();
-        return link;
+            link.socket().send(s0.accept());
+            return link;
+        } catch (IOException e) {
+            link.close();
+            throw e;
+        }
     }
 
     /** How the hostile player's attack ended before it was told to stop, or null. */
