@@ -107,9 +107,15 @@ final class AdminRoutes {
             case "leave":
                 allow(method, HttpMethod.POST);
                 return intent(new ClientRequest.Leave(table));
-            case "bets":
+            case "bets": {
                 allow(method, HttpMethod.POST);
-                return intent(ApiRequests.bet(table, ApiRequests.object(body)));
+                JsonObject o = ApiRequests.object(body);
+                if (o.has("bets")) {
+                    return new Routed(service.submit(ApiRequests.bets(table, o)).thenApply(r -> answer(r,
+                            ClientResult.IntentsDone.class, ApiJson::intentsDone)), limits.commandTimeoutMs());
+                }
+                return intent(ApiRequests.bet(table, o));
+            }
             case "transfers":
                 allow(method, HttpMethod.POST);
                 return intent(ApiRequests.transfer(table, ApiRequests.object(body)));

@@ -74,6 +74,12 @@ public final class AdminServer implements AutoCloseable {
     private static final int LEDGER_THREADS = 2;
 
     /**
+     * Largest request body by default: room for a batch of 4,096 bets (about 30 to 80 bytes of JSON each), the
+     * most one request may carry.
+     */
+    public static final int BODY_BYTES_DEFAULT = 384 * 1024;
+
+    /**
      * The server's limits.
      *
      * @param bodyBytesMax     largest request body (413 past it)
@@ -87,7 +93,7 @@ public final class AdminServer implements AutoCloseable {
     public record Limits(int bodyBytesMax, int inFlightMax, int connectionsMax, long commandTimeoutMs,
             long rollTimeoutMs, long ledgerTimeoutMs, long idleTimeoutMs) {
         public static Limits defaults() {
-            return new Limits(64 * 1024, 64, 128, 30_000, 120_000, 120_000, 300_000);
+            return new Limits(BODY_BYTES_DEFAULT, 64, 128, 30_000, 120_000, 120_000, 300_000);
         }
 
         public Limits withTimeoutsMs(long commandMs, long rollMs, long ledgerMs) {

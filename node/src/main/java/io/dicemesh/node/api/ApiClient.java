@@ -114,6 +114,16 @@ public final class ApiClient {
         return call("POST", tablePath(table, "/bets"), body, COMMAND_TIMEOUT);
     }
 
+    /**
+     * A batch of bets (each {@code {type, amount, number?, on?}}), committed in one slot and answered with every
+     * bet's outcome; a refused bet is in the answer, not an exception.
+     */
+    public JsonObject placeBets(String table, JsonArray bets) throws ApiException {
+        JsonObject body = new JsonObject();
+        body.add("bets", bets);
+        return call("POST", tablePath(table, "/bets"), body, COMMAND_TIMEOUT);
+    }
+
     public JsonObject takeDown(String table, long betId) throws ApiException {
         return call("DELETE", tablePath(table, "/bets/" + betId), null, COMMAND_TIMEOUT);
     }

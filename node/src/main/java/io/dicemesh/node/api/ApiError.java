@@ -6,10 +6,19 @@ package io.dicemesh.node.api;
  */
 final class ApiError extends RuntimeException {
     private final transient Reply reply;
+    private final int status;
+    private final String code;
 
     ApiError(int status, String code, String message) {
         super(message, null, false, false);
         this.reply = Reply.error(status, code, message);
+        this.status = status;
+        this.code = code;
+    }
+
+    /** The same error with {@code where} put before its message (which item of a list it is about). */
+    ApiError at(String where) {
+        return new ApiError(status, code, where + ": " + getMessage());
     }
 
     static ApiError badRequest(String message) {

@@ -265,6 +265,39 @@ final class ApiJson {
         return Reply.ok(j);
     }
 
+    /**
+     * A batch of take-downs and bets, all committed in one slot: 200 with each outcome in order ({@code bet_id},
+     * or {@code reason} when refused; the take-downs under {@code take_down}) and the counts of bets, since
+     * refusals are per item, not of the request.
+     */
+    static Reply intentsDone(ClientResult.IntentsDone d) {
+        JsonObject j = new JsonObject();
+        j.addProperty("table", d.table().hex());
+        j.addProperty("seq", d.seq());
+        JsonArray bets = new JsonArray();
+        JsonArray downs = new JsonArray();
+        int accepted = 0;
+        for (ApplyResult.IntentOutcome o : d.outcomes()) {
+            boolean down = o.kind() == Intent.KindCase.TAKE_DOWN;
+            JsonObject b = new JsonObject();
+            b.addProperty("accepted", o.accepted());
+            if (o.accepted()) {
+                accepted += down ? 0 : 1;
+                b.addProperty("bet_id", o.betId());
+            } else {
+                b.addProperty("reason", o.rejection().label());
+            }
+            (down ? downs : bets).add(b);
+        }
+        j.addProperty("accepted", accepted);
+        j.addProperty("refused", bets.size() - accepted);
+        j.add("bets", bets);
+        if (!downs.isEmpty()) {
+            j.add("take_down", downs);
+        }
+        return Reply.ok(j);
+    }
+
     /** A departure's settlement: each bet at face, fair value and what it was settled for (exact fractions). */
     static JsonObject settlement(Settlement s) {
         JsonObject o = new JsonObject();

@@ -97,6 +97,39 @@ final class ApiRequests {
         return new ClientRequest.PlaceBet(table, kind, amount, (int) number, on);
     }
 
+    /**
+     * {@code {"bets": [bet, ...], "take_down": [bet id, ...]}}: 1 to
+     * {@link io.dicemesh.protocol.WireLimits#INTENTS_PER_BATCH_MAX} in all, each bet as {@link #bet} takes one;
+     * an error names the item it is in.
+     */
+    static ClientRequest.PlaceBets bets(TableId table, JsonObject o) {
+        onlyFields(o, Set.of("bets", "take_down"));
+        JsonArray list = array(o, "bets");
+        JsonArray downs = o.has("take_down") ? array(o, "take_down") : new JsonArray();
+        int max = io.dicemesh.protocol.WireLimits.INTENTS_PER_BATCH_MAX;
+        if (list.size() + downs.size() == 0 || list.size() + downs.size() > max) {
+            throw ApiError.badRequest("bets and take_down must list 1 to " + max + " in all, not "
+                    + (list.size() + downs.size()));
+        }
+        List<Long> takeDowns = new ArrayList<>(downs.size());
+        for (int i = 0; i < downs.size(); i++) {
+            JsonElement e = downs.get(i);
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+                throw ApiError.badRequest("take_down[" + i + "] must be a bet id");
+            }
+            takeDowns.add(betId(e.getAsString()));
+        }
+        List<ClientRequest.PlaceBet> bets = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            try {
+                bets.add(bet(table, objectField("bets[" + i + "]", list.get(i))));
+            } catch (ApiError e) {
+                throw e.at("bets[" + i + "]");
+            }
+        }
+        return new ClientRequest.PlaceBets(table, takeDowns, bets);
+    }
+
     static long betId(String text) {
         try {
             long id = Long.parseLong(text);

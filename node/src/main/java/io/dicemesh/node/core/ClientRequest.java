@@ -19,6 +19,32 @@ public sealed interface ClientRequest {
     record PlaceBet(TableId table, BetKind kind, long amount, int number, long onBet) implements ClientRequest {
     }
 
+    /**
+     * Take-downs, then bets, at once (1 to {@link io.dicemesh.protocol.WireLimits#INTENTS_PER_BATCH_MAX} in all),
+     * signed in one intent batch and so committed in one slot; answered once, with every outcome in order
+     * (the take-downs' first).
+     */
+    record PlaceBets(TableId table, List<Long> takeDowns, List<PlaceBet> bets) implements ClientRequest {
+        public PlaceBets(TableId table, List<PlaceBet> bets) {
+            this(table, List.of(), bets);
+        }
+
+        public PlaceBets {
+            takeDowns = List.copyOf(takeDowns);
+            bets = List.copyOf(bets);
+            int n = takeDowns.size() + bets.size();
+            if (n == 0 || n > io.dicemesh.protocol.WireLimits.INTENTS_PER_BATCH_MAX) {
+                throw new IllegalArgumentException(n + " bets and take-downs in one request (1 to "
+                        + io.dicemesh.protocol.WireLimits.INTENTS_PER_BATCH_MAX + ")");
+            }
+            for (PlaceBet b : bets) {
+                if (!b.table().equals(table)) {
+                    throw new IllegalArgumentException("a bet for table " + b.table() + " among bets for " + table);
+                }
+            }
+        }
+    }
+
     record TakeDown(TableId table, long betId) implements ClientRequest {
     }
 
@@ -42,6 +68,8 @@ public sealed interface ClientRequest {
     static TableId tableOf(ClientRequest r) {
         if (r instanceof PlaceBet p) {
             return p.table();
+        } else if (r instanceof PlaceBets ps) {
+            return ps.table();
         } else if (r instanceof TakeDown d) {
             return d.table();
         } else if (r instanceof Transfer t) {

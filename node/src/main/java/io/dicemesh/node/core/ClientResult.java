@@ -28,6 +28,13 @@ public sealed interface ClientResult {
     record IntentDone(TableId table, long seq, ApplyResult.IntentOutcome outcome) implements ClientResult {
     }
 
+    /** The outcomes of a {@link ClientRequest.PlaceBets}, in the order of its bets (all in one slot). */
+    record IntentsDone(TableId table, long seq, List<ApplyResult.IntentOutcome> outcomes) implements ClientResult {
+        public IntentsDone {
+            outcomes = List.copyOf(outcomes);
+        }
+    }
+
     record Rolled(TableId table, long seq, ApplyResult.RollOutcome roll) implements ClientResult {
     }
 

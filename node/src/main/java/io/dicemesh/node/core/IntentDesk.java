@@ -21,6 +21,14 @@ final class IntentDesk {
     }
 
     void queueIntent(long requestId, Intent intent, long nowMs, Out out) {
+        queueIntents(requestId, List.of(intent), false, nowMs, out);
+    }
+
+    /**
+     * Queues intents for this node's next batch. With {@code together} they are one request's (a batch of bets):
+     * they go in one batch, so they commit in one slot, and the request is answered once, with all outcomes.
+     */
+    void queueIntents(long requestId, List<Intent> intents, boolean together, long nowMs, Out out) {
         if (!t.isSeated()) {
             out.reply(requestId, new ClientResult.Failed(ClientResult.Code.NOT_SEATED,
                     "this node is not seated at table " + t.state.id()));
@@ -31,7 +39,15 @@ final class IntentDesk {
                     + " intent batches of this node await their slot at table " + t.state.id() + "; try again"));
             return;
         }
-        t.own.queue.add(new OwnIntents.Queued(requestId, intent));
+        if (t.own.queue.size() + intents.size() > WireLimits.INTENTS_PER_BATCH_MAX) {
+            flushOwn(nowMs, out); // a request's intents never straddle two batches
+        }
+        if (together) {
+            t.own.groups.put(requestId, new OwnIntents.Group(intents.size()));
+        }
+        for (Intent intent : intents) {
+            t.own.queue.add(new OwnIntents.Queued(requestId, intent));
+        }
         if (t.own.queue.size() >= WireLimits.INTENTS_PER_BATCH_MAX || t.node.config.intentBatchDelayMs() <= 0) {
             flushOwn(nowMs, out);
         } else if (!t.own.flush.armed()) {
@@ -152,7 +168,15 @@ final class IntentDesk {
         for (ApplyResult.IntentOutcome o : result.intents()) {
             if (o.player().equals(t.node.me)) {
                 Long requestId = t.own.waiters.remove(o.intentId());
-                if (requestId != null) {
+                OwnIntents.Group group = requestId == null ? null : t.own.groups.get(requestId);
+                if (group != null) {
+                    group.outcomes.add(o); // a batch's outcomes come in its intents' order
+                    if (group.outcomes.size() == group.size) {
+                        t.own.groups.remove(requestId);
+                        out.reply(requestId, new ClientResult.IntentsDone(t.state.id(), result.seq(),
+                                group.outcomes));
+                    }
+                } else if (requestId != null) {
                     out.reply(requestId, new ClientResult.IntentDone(t.state.id(), result.seq(), o));
                 }
             }
@@ -180,13 +204,15 @@ final class IntentDesk {
             }
         }
         t.own.rollWaiters.clear();
-        for (long id : t.own.waiters.values()) {
+        java.util.Set<Long> waiting = new java.util.LinkedHashSet<>(t.own.waiters.values()); // a batch's once
+        for (OwnIntents.Queued q : t.own.queue) {
+            waiting.add(q.requestId());
+        }
+        for (long id : waiting) {
             out.reply(id, left);
         }
         t.own.waiters.clear();
-        for (OwnIntents.Queued q : t.own.queue) {
-            out.reply(q.requestId(), left);
-        }
+        t.own.groups.clear();
         t.own.queue.clear();
         for (long id : t.own.heldLeaves) {
             out.reply(id, left);

@@ -24,6 +24,21 @@ final class OwnIntents {
     final TreeMap<Long, Envelope> pending = new TreeMap<>();
     /** Client request waiting for each intent's result. */
     final Map<Long, Long> waiters = new HashMap<>();
+    /**
+     * The requests that wait for several intents at once ({@link ClientRequest.PlaceBets}), with the outcomes
+     * gathered so far: each is answered once, when its last intent's outcome is in.
+     */
+    final Map<Long, Group> groups = new HashMap<>();
+
+    /** A request's outcomes as they come in, and how many it waits for. */
+    static final class Group {
+        final int size;
+        final List<ApplyResult.IntentOutcome> outcomes = new ArrayList<>();
+
+        Group(int size) {
+            this.size = size;
+        }
+    }
     /** Client requests waiting for a roll, by roll number. */
     final TreeMap<Long, List<Long>> rollWaiters = new TreeMap<>();
     /** Leave requests held until the roll under way commits (DESIGN 5b: leave during a roll), oldest first. */

@@ -313,9 +313,17 @@ final class TableEngine {
             return;
         }
         if (request instanceof ClientRequest.PlaceBet p) {
-            intents.queueIntent(requestId, Intent.newBuilder().setPlaceBet(io.dicemesh.protocol.PlaceBet.newBuilder()
-                    .setType(GameProtos.wire(p.kind())).setAmount(p.amount()).setNumber(p.number())
-                    .setOnBet(p.onBet())).build(), nowMs, out);
+            intents.queueIntent(requestId, betIntent(p), nowMs, out);
+        } else if (request instanceof ClientRequest.PlaceBets ps) {
+            List<Intent> bets = new java.util.ArrayList<>(ps.takeDowns().size() + ps.bets().size());
+            for (long betId : ps.takeDowns()) {
+                bets.add(Intent.newBuilder().setTakeDown(io.dicemesh.protocol.TakeDown.newBuilder().setBetId(betId))
+                        .build());
+            }
+            for (ClientRequest.PlaceBet p : ps.bets()) {
+                bets.add(betIntent(p));
+            }
+            intents.queueIntents(requestId, bets, true, nowMs, out);
         } else if (request instanceof ClientRequest.TakeDown d) {
             intents.queueIntent(requestId, Intent.newBuilder().setTakeDown(io.dicemesh.protocol.TakeDown.newBuilder()
                     .setBetId(d.betId())).build(), nowMs, out);
@@ -332,6 +340,12 @@ final class TableEngine {
             out.reply(requestId, new ClientResult.Failed(ClientResult.Code.INVALID_REQUEST, "not a table command"));
         }
         afterInput(nowMs, out);
+    }
+
+    private static Intent betIntent(ClientRequest.PlaceBet p) {
+        return Intent.newBuilder().setPlaceBet(io.dicemesh.protocol.PlaceBet.newBuilder()
+                .setType(GameProtos.wire(p.kind())).setAmount(p.amount()).setNumber(p.number())
+                .setOnBet(p.onBet())).build();
     }
 
     private void afterInput(long nowMs, Out out) {

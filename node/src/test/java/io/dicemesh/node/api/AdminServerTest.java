@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.dicemesh.node.core.ApplyResult;
@@ -163,7 +164,7 @@ class AdminServerTest {
 
     @Test
     void aBodyOverTheLimitIs413AndReachesNothing() throws Exception {
-        String big = "{\"players\":[\"" + "a".repeat(70 * 1024) + "\"]}";
+        String big = "{\"players\":[\"" + "a".repeat(AdminServer.BODY_BYTES_DEFAULT + 1) + "\"]}";
         Http.Response r = send("POST", "/v1/tables", big);
         assertEquals(413, r.status());
         assertEquals("body-too-large", r.code());
@@ -246,6 +247,56 @@ class AdminServerTest {
         assertEquals(List.of(new ClientRequest.PlaceBet(T, BetKind.PLACE, 12, 6, 0),
                 new ClientRequest.PlaceBet(T, BetKind.COME_ODDS, 20, 0, 3),
                 new ClientRequest.PlaceBet(T, BetKind.HARD, 5, 10, 0)), node.submitted);
+    }
+
+    @Test
+    void aBatchOfBetsIsOneRequestAndItsAnswerHasEveryBetsOutcomeInOrder() throws Exception {
+        node.answer(new ClientResult.IntentsDone(T, 11, List.of(
+                new ApplyResult.IntentOutcome(ME, 1, 4096, Intent.KindCase.PLACE_BET, null, 7),
+                new ApplyResult.IntentOutcome(ME, 1, 4097, Intent.KindCase.PLACE_BET,
+                        IntentRejection.INSUFFICIENT_STACK, 0))));
+        JsonArray bets = new JsonArray();
+        bets.add(JsonParser.parseString("{\"type\":\"pass\",\"amount\":10}"));
+        bets.add(JsonParser.parseString("{\"type\":\"place\",\"amount\":12,\"number\":6}"));
+        JsonObject r = api.placeBets(T.hex(), bets);
+        assertEquals(JsonParser.parseString("{\"table\":\"" + T.hex() + "\",\"seq\":11,\"accepted\":1,"
+                + "\"refused\":1,\"bets\":[{\"accepted\":true,\"bet_id\":7},{\"accepted\":false,"
+                + "\"reason\":\"" + IntentRejection.INSUFFICIENT_STACK.label() + "\"}]}"), r);
+        assertEquals(List.of(new ClientRequest.PlaceBets(T, List.of(new ClientRequest.PlaceBet(T, BetKind.PASS, 10,
+                0, 0), new ClientRequest.PlaceBet(T, BetKind.PLACE, 12, 6, 0)))), node.submitted);
+
+        node.answer(new ClientResult.IntentsDone(T, 12, List.of(
+                new ApplyResult.IntentOutcome(ME, 2, 8192, Intent.KindCase.TAKE_DOWN, null, 7),
+                new ApplyResult.IntentOutcome(ME, 2, 8193, Intent.KindCase.PLACE_BET, null, 8))));
+        Http.Response r2 = send("POST", "/v1/tables/" + T.hex() + "/bets",
+                "{\"take_down\":[7],\"bets\":[{\"type\":\"place\",\"amount\":12,\"number\":8}]}");
+        assertEquals(200, r2.status(), r2.body());
+        assertEquals(JsonParser.parseString("{\"table\":\"" + T.hex() + "\",\"seq\":12,\"accepted\":1,"
+                + "\"refused\":0,\"bets\":[{\"accepted\":true,\"bet_id\":8}],\"take_down\":[{\"accepted\":true,"
+                + "\"bet_id\":7}]}"), r2.json());
+        assertEquals(new ClientRequest.PlaceBets(T, List.of(7L), List.of(new ClientRequest.PlaceBet(T,
+                BetKind.PLACE, 12, 8, 0))), node.submitted.get(1));
+    }
+
+    @Test
+    void aBatchWithOneBadBetIsRefusedWholeAndNamesIt() throws Exception {
+        String bets = "/v1/tables/" + T.hex() + "/bets";
+        Http.Response r = send("POST", bets, "{\"bets\":[{\"type\":\"pass\",\"amount\":10},"
+                + "{\"type\":\"place\",\"amount\":10,\"number\":7}]}");
+        assertEquals(400, r.status());
+        assertTrue(r.json().get("error").getAsString().startsWith("bets[1]: a place bet takes"), r.body());
+        StringBuilder tooMany = new StringBuilder("{\"bets\":[");
+        for (int i = 0; i <= io.dicemesh.protocol.WireLimits.INTENTS_PER_BATCH_MAX; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"type\":\"field\",\"amount\":5}");
+        }
+        String[] bodies = {"{\"bets\":[]}", "{\"bets\":{}}", "{\"bets\":[1]}", "{\"bets\":[],\"type\":\"pass\"}",
+            "{\"bets\":[],\"take_down\":[0]}", "{\"bets\":[],\"take_down\":[\"7\"]}", "{\"bets\":[],\"take_down\":7}",
+            tooMany + "]}"};
+        for (String body : bodies) {
+            Http.Response bad = send("POST", bets, body);
+            assertEquals(400, bad.status(), body.length() > 80 ? body.substring(0, 80) : body);
+        }
+        assertTrue(node.submitted.isEmpty());
     }
 
     // ------------------------------------------------------------------ routes and their JSON

@@ -479,7 +479,10 @@ final class EngineHarness implements AutoCloseable {
 
         @Override
         public void reply(long requestId, ClientResult result) {
-            n.replies.put(requestId, result);
+            ClientResult earlier = n.replies.put(requestId, result);
+            if (earlier != null) { // a client gets one answer: a second one is a bug (a batch answered per bet)
+                throw new AssertionError("request " + requestId + " answered twice: " + earlier + ", then " + result);
+            }
         }
 
         @Override
