@@ -34,13 +34,25 @@ final class IntentDesk {
                     "this node is not seated at table " + t.state.id()));
             return;
         }
-        if (t.own.pending.size() >= t.node.config.ownBatchesMax()) {
-            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.BUSY, t.own.pending.size()
-                    + " intent batches of this node await their slot at table " + t.state.id() + "; try again"));
+        // a request's intents never straddle two batches: when they do not fit beside the queued ones, those are
+        // signed first, so this request may add two batches
+        boolean flushFirst = !t.own.queue.isEmpty()
+                && t.own.queue.size() + intents.size() > WireLimits.INTENTS_PER_BATCH_MAX;
+        String busy = null;
+        if (t.own.pending.size() + (flushFirst ? 2 : 1) > t.node.config.ownBatchesMax()) {
+            busy = t.own.pending.size() + " intent batches of this node await their slot";
+        } else if (t.own.pendingBytes() >= OwnIntents.PENDING_BYTES_MAX) {
+            busy = t.own.pendingBytes() / 1024 + " KiB of this node's intent batches await their slot";
+        } else if (t.own.waiters.size() + t.own.queue.size() + intents.size() > OwnIntents.INTENTS_IN_FLIGHT_MAX) {
+            busy = (t.own.waiters.size() + t.own.queue.size()) + " intents of this node await their slot";
+        }
+        if (busy != null) {
+            out.reply(requestId, new ClientResult.Failed(ClientResult.Code.BUSY, busy + " at table " + t.state.id()
+                    + "; try again"));
             return;
         }
-        if (t.own.queue.size() + intents.size() > WireLimits.INTENTS_PER_BATCH_MAX) {
-            flushOwn(nowMs, out); // a request's intents never straddle two batches
+        if (flushFirst) {
+            flushOwn(nowMs, out);
         }
         if (together) {
             t.own.groups.put(requestId, new OwnIntents.Group(intents.size()));
@@ -167,6 +179,11 @@ final class IntentDesk {
     void replyToClients(ApplyResult result, Out out) {
         for (ApplyResult.IntentOutcome o : result.intents()) {
             if (o.player().equals(t.node.me)) {
+                if (t.own.pending.containsKey(o.batchNo())) {
+                    // refused whole and still pending (a coordinator put it before an earlier batch of ours): it
+                    // applies later, and only then is its request answered
+                    continue;
+                }
                 Long requestId = t.own.waiters.remove(o.intentId());
                 OwnIntents.Group group = requestId == null ? null : t.own.groups.get(requestId);
                 if (group != null) {

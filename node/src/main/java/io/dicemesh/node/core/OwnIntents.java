@@ -46,6 +46,26 @@ final class OwnIntents {
     /** Leave requests held at most; a further one is answered busy. */
     static final int HELD_LEAVES_MAX = 16;
     /**
+     * Intents of this node's clients queued or signed and waiting for their slot, at most; a request that would
+     * go past it is answered busy. With {@link #PENDING_BYTES_MAX} it bounds what a table that cannot commit keeps
+     * for its own clients, and what each resend of the pending batches costs.
+     */
+    static final int INTENTS_IN_FLIGHT_MAX = 2 * io.dicemesh.protocol.WireLimits.INTENTS_PER_BATCH_MAX;
+    /**
+     * Bytes of signed, uncommitted own batches past which no new one is signed: a peer's intent pool keeps no more
+     * of one player's ({@link IntentPool#BYTES_PER_PLAYER_MAX}), so more would only be resent for nothing.
+     */
+    static final long PENDING_BYTES_MAX = IntentPool.BYTES_PER_PLAYER_MAX;
+
+    /** Bytes the signed, uncommitted own batches hold (as the pool counts them). */
+    long pendingBytes() {
+        long bytes = 0;
+        for (Envelope e : pending.values()) {
+            bytes += Envelopes.heldBytes(e);
+        }
+        return bytes;
+    }
+    /**
      * This node is on its way out (a Leave held, queued, or signed and not yet applied, also across a restart: the
      * signed batches are in the ledger): it asks for no roll and joins none, so its Leave never meets one.
      */

@@ -539,13 +539,12 @@ final class TableEngine {
     }
 
     /**
-     * Bytes this table holds for messages from peers: the open slot, the intent pool, dice, messages kept for
-     * later, recent certificates and evidence. (This node's own unsent batches are its client's, bounded by
-     * {@link EngineConfig#ownBatchesMax}.)
+     * Bytes this table holds for messages: the open slot, the intent pool, dice, messages kept for later, recent
+     * certificates and evidence, and this node's own batches awaiting their slot.
      */
     long heldBytes() {
         return t.slot.heldBytes() + t.pool.heldBytes() + t.dice.heldBytes() + t.deferred.bytes()
-                + t.catchUp.heldBytes() + t.evidence.heldBytes() + t.liarProofBytes();
+                + t.catchUp.heldBytes() + t.evidence.heldBytes() + t.liarProofBytes() + t.own.pendingBytes();
     }
 
     /** The most {@link #heldBytes} can be at a table of {@code players}: the bounds of its parts added up. */
@@ -554,7 +553,8 @@ final class TableEngine {
         return Slot.heldBytesMax(players) + players * IntentPool.BYTES_PER_PLAYER_MAX + dice + Deferred.BYTES_MAX
                 + CatchUp.RECENT_BYTES_MAX + io.dicemesh.protocol.WireLimits.FRAME_BYTES_MAX
                 + EvidenceLog.RECENT_BYTES_MAX + EvidenceLog.SEEN_MAX * EvidenceLog.SEEN_ENTRY_BYTES
-                + (long) players * LiarProofs.PROOF_BYTES_MAX + TableContext.FAILED_PROOFS_MAX * TableContext.FAILED_PROOF_ENTRY_BYTES;
+                + (long) players * LiarProofs.PROOF_BYTES_MAX + TableContext.FAILED_PROOFS_MAX * TableContext.FAILED_PROOF_ENTRY_BYTES
+                + OwnIntents.PENDING_BYTES_MAX + 2L * (io.dicemesh.protocol.WireLimits.INTENT_BATCH_BYTES_MAX + 128);
     }
 
     /** Messages kept for later slots or dice rounds (tests). */

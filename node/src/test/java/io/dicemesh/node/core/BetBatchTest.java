@@ -93,6 +93,31 @@ class BetBatchTest {
         }
     }
 
+    /**
+     * At a table that cannot commit (its other player is down), this node keeps at most two full batches of its
+     * clients' intents: a further request is answered busy at once, not kept to be resent for nothing.
+     */
+    @Test
+    void aTableThatCannotCommitKeepsAtMostTwoFullBatchesOfItsClientsIntents() {
+        try (EngineHarness h = harness(2)) {
+            TableId t = table(h, 2);
+            h.crash(1);
+            long[] full = new long[WireLimits.INTENTS_PER_BATCH_MAX];
+            java.util.Arrays.fill(full, 5);
+            long first = h.command(0, fieldBets(t, full));
+            long second = h.command(0, fieldBets(t, full));
+            long third = h.command(0, fieldBets(t, 5));
+            h.runUntil(() -> h.reply(0, third) != null, 1_000);
+            ClientResult.Failed busy = assertInstanceOf(ClientResult.Failed.class, h.reply(0, third));
+            assertEquals(ClientResult.Code.BUSY, busy.code(), busy.message());
+            assertTrue(h.reply(0, first) == null && h.reply(0, second) == null, "the first two wait for their slot");
+            h.restart(1);
+            assertTrue(h.runUntil(() -> h.reply(0, first) != null && h.reply(0, second) != null, 20_000),
+                    h.engine(0).debugState(t));
+            assertInstanceOf(ClientResult.IntentsDone.class, h.reply(0, second));
+        }
+    }
+
     @Test
     void aBatchForATableThisNodeIsNotSeatedAtIsRefusedOnce() {
         try (EngineHarness h = harness(3)) {
