@@ -16,7 +16,9 @@ import java.util.function.Supplier;
 /**
  * The node's metrics, served as Prometheus text on /metrics: slots committed, commit latency, view changes by
  * cause, stalled tables, connected peers, bytes in and out, rejected messages by reason, slots in doubt, and more.
- * Updated from the engine thread (events) and read by the API thread (scrapes); Micrometer is thread-safe.
+ * Updated from the engine thread (events) and read by the API thread (scrapes); Micrometer is thread-safe. The
+ * suppliers the gauges and function counters read are kept in fields: Micrometer holds them only weakly, and a
+ * collected lambda reads as NaN (as {@code dicemesh_peers_connected} did).
  */
 public final class DaemonMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -30,8 +32,12 @@ public final class DaemonMetrics {
     private final AtomicLong tables = new AtomicLong();
     private final AtomicLong engineHeldBytes = new AtomicLong();
 
+    /** What the gauges and function counters read, held here for as long as the metrics live (see above). */
+    private final java.util.List<Supplier<?>> read;
+
     public DaemonMetrics(Supplier<TransportStats> transport, Supplier<Integer> connectedPeers,
             Supplier<Integer> inbox) {
+        read = java.util.List.of(transport, connectedPeers, inbox);
         slotsCommitted = Counter.builder("dicemesh.slots.committed").description("slots committed at this node")
                 .register(registry);
         commitLatency = Timer.builder("dicemesh.commit.latency")

@@ -1,0 +1,32 @@
+package io.dicemesh.node.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dicemesh.node.net.TransportStats;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DaemonMetricsTest {
+    /**
+     * Micrometer holds what a gauge or function counter reads only weakly unless told otherwise: the lambdas the
+     * daemon passes were collected and the gauges read NaN in production. They must survive collections.
+     */
+    @Test
+    void gaugesOverLambdasStillReadTheirValuesAfterGarbageCollection() throws InterruptedException {
+        long[] in = {1234};
+        int[] peers = {3};
+        int[] inbox = {7};
+        // capturing lambdas, as the daemon's are: each is a new object that nothing else holds
+        DaemonMetrics metrics = new DaemonMetrics(() -> new TransportStats(in[0], 5678, 1, 2, Map.of(), Map.of(), 0,
+                Map.of(), Map.of()), () -> peers[0], () -> inbox[0]);
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        String text = metrics.scrape();
+        assertTrue(text.contains("dicemesh_peers_connected 3.0"), text);
+        assertTrue(text.contains("dicemesh_engine_inbox 7.0"), text);
+        assertTrue(text.contains("dicemesh_bytes_in_bytes_total 1234.0"), text);
+        assertTrue(text.contains("dicemesh_bytes_out_bytes_total 5678.0"), text);
+    }
+}
