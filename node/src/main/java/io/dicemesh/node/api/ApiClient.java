@@ -119,8 +119,16 @@ public final class ApiClient {
      * bet's outcome; a refused bet is in the answer, not an exception.
      */
     public JsonObject placeBets(String table, JsonArray bets) throws ApiException {
+        return placeBets(table, bets, new JsonArray());
+    }
+
+    /** The same with take-downs (bet ids), applied before the bets in the same slot. */
+    public JsonObject placeBets(String table, JsonArray bets, JsonArray takeDowns) throws ApiException {
         JsonObject body = new JsonObject();
         body.add("bets", bets);
+        if (!takeDowns.isEmpty()) {
+            body.add("take_down", takeDowns);
+        }
         return call("POST", tablePath(table, "/bets"), body, COMMAND_TIMEOUT);
     }
 

@@ -20,10 +20,10 @@ class HeldBytesBudgetTest {
     void theDocumentedFiguresAreWhatTheBoundsAddUpTo() {
         long perNode = EngineContext.VERIFY_CACHE_BYTES_MAX + InviteBook.heldBytesMax();
         assertEquals("12.0", mib(perNode), "per node");
-        assertEquals("13.6", mib(TableEngine.heldBytesMax(2)), "a table of 2");
-        assertEquals("14.7", mib(TableEngine.heldBytesMax(3)), "a table of 3");
-        assertEquals("16.9", mib(TableEngine.heldBytesMax(5)), "a table of 5");
-        assertEquals("29.2", mib(TableEngine.heldBytesMax(16)), "a table of 16");
-        assertEquals("56.1", mib(perNode + 3 * TableEngine.heldBytesMax(3)), "a node at three tables of three");
+        assertEquals("15.1", mib(TableEngine.heldBytesMax(2)), "a table of 2");
+        assertEquals("16.2", mib(TableEngine.heldBytesMax(3)), "a table of 3");
+        assertEquals("18.4", mib(TableEngine.heldBytesMax(5)), "a table of 5");
+        assertEquals("30.7", mib(TableEngine.heldBytesMax(16)), "a table of 16");
+        assertEquals("60.6", mib(perNode + 3 * TableEngine.heldBytesMax(3)), "a node at three tables of three");
     }
 }

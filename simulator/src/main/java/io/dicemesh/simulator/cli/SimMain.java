@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "dicemesh-sim",
         description = "Deterministic simulation and live local meshes of dicemesh nodes.",
-        subcommands = {RunCommand.class, SwarmCommand.class, LiveCommand.class, AttackCommand.class,
+        subcommands = {RunCommand.class, SwarmCommand.class, LiveCommand.class, AttackCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SimMain {
     /** Exit codes: 0 all held, 1 a violation (or a failed seed), 2 bad usage. */

@@ -111,6 +111,7 @@ public final class LiveRun {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Map<Integer, ApiClient> clients = new ConcurrentHashMap<>();
+    private MeshTables meshTables;
     private final List<Restart> restartTimes = new ArrayList<>();
     private final AtomicLong restarts = new AtomicLong();
     private LocalMesh mesh;
@@ -168,7 +169,8 @@ public final class LiveRun {
             if (sidecar != null) {
                 sidecar.prepare(mesh);
             }
-            Map<String, List<Integer>> tables = createTables(mesh);
+            meshTables = new MeshTables(mesh, clients, this::say);
+            Map<String, List<Integer>> tables = createTables();
             say("playing " + tables.size() + " tables for " + config.durationMs() / 1000 + " s"
                     + (config.chaos() ? " with chaos (kill -9 and restart)" : ""));
             List<Thread> threads = startBots(mesh, tables);
@@ -227,8 +229,7 @@ public final class LiveRun {
         out.flush();
     }
 
-    private Map<String, List<Integer>> createTables(LocalMesh mesh) throws InterruptedException, IOException {
-        Map<String, List<Integer>> tables = new LinkedHashMap<>();
+    private Map<String, List<Integer>> createTables() throws InterruptedException, IOException {
         JsonObject rules = null;
         long absentMs = config.absentTimeoutMs() > 0 ? config.absentTimeoutMs()
                 : config.depart() ? Config.DEPART_ABSENT_TIMEOUT_MS : 0;
@@ -236,41 +237,11 @@ public final class LiveRun {
             rules = new JsonObject();
             rules.addProperty("absent_timeout_ms", absentMs);
         }
-        JsonObject tableRules = rules;
-        for (int t = 0; t < config.tables(); t++) {
-            List<Integer> players = new ArrayList<>();
-            for (int i = 0; i < config.players(); i++) {
-                players.add((t * config.players() + i) % config.nodes());
-            }
-            List<String> ids = new ArrayList<>();
-            for (int p : players) {
-                ids.add(mesh.node(p).id().hex());
-            }
-            JsonObject created = retry(() -> clients.get(players.get(0)).createTable(ids, STACK, BANK, tableRules),
-                    30_000);
-            tables.put(created.get("table").getAsString(), List.copyOf(players));
-        }
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
-            for (int p : e.getValue()) {
-                while (!"active".equals(status(p, e.getKey()))) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IOException("table " + e.getKey().substring(0, 8) + " did not start on node" + p
-                                + " within 60 s: " + LocalMesh.tail(mesh.node(p).log(), 3));
-                    }
-                    Thread.sleep(100);
-                }
-            }
-        }
-        return tables;
+        return meshTables.create(config.tables(), config.players(), STACK, BANK, rules);
     }
 
     private String status(int node, String table) {
-        try {
-            return clients.get(node).table(table).get("status").getAsString();
-        } catch (ApiException | RuntimeException e) {
-            return "unknown";
-        }
+        return meshTables.status(node, table);
     }
 
     private List<Thread> startBots(LocalMesh mesh, Map<String, List<Integer>> tables) {
@@ -347,12 +318,8 @@ public final class LiveRun {
         }
     }
 
-    private ApiClient client(LocalMesh.Node n) throws IOException {
-        try {
-            return ApiClient.forDataDir(n.dataDir());
-        } catch (ApiException e) {
-            throw new IOException("node" + n.index() + ": " + e.getMessage(), e);
-        }
+    private static ApiClient client(LocalMesh.Node n) throws IOException {
+        return MeshTables.client(n);
     }
 
     private Thread startChaos(LocalMesh mesh, Map<String, List<Integer>> tables) {
@@ -592,23 +559,11 @@ public final class LiveRun {
 
     /** Slots committed: the sum over tables of the highest seq any player reports. */
     private long slots(LocalMesh mesh, Map<String, List<Integer>> tables) {
-        long sum = 0;
-        for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
-            long best = 0;
-            for (int p : e.getValue()) {
-                best = Math.max(best, seq(p, e.getKey()));
-            }
-            sum += best;
-        }
-        return sum;
+        return meshTables.slots(tables);
     }
 
     private long seq(int node, String table) {
-        try {
-            return clients.get(node).table(table).get("seq").getAsLong();
-        } catch (ApiException | RuntimeException e) {
-            return -1;
-        }
+        return meshTables.seq(node, table);
     }
 
     private void converge(LocalMesh mesh, Map<String, List<Integer>> tables, List<String> problems)
@@ -620,62 +575,11 @@ public final class LiveRun {
                 clients.put(n.index(), client(n));
             }
         }
-        long deadline = System.nanoTime() + CONVERGE_TIMEOUT_MS * 1_000_000;
-        for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
-            while (true) {
-                List<Long> seqs = new ArrayList<>();
-                for (int p : e.getValue()) {
-                    seqs.add(seq(p, e.getKey()));
-                }
-                if (seqs.stream().distinct().count() == 1 && seqs.get(0) >= 0) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    problems.add("table " + e.getKey().substring(0, 8) + " did not converge: seqs " + seqs);
-                    break;
-                }
-                Thread.sleep(100);
-            }
-        }
+        meshTables.converge(tables, problems, CONVERGE_TIMEOUT_MS);
     }
 
     private int audit(LocalMesh mesh, Map<String, List<Integer>> tables, List<String> problems) {
-        int audits = 0;
-        for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
-            for (int p : e.getValue()) {
-                try {
-                    JsonObject a = clients.get(p).audit(e.getKey());
-                    audits++;
-                    if (!a.get("ok").getAsBoolean()) {
-                        problems.add("audit of table " + e.getKey().substring(0, 8) + " on node" + p + ": "
-                                + a.get("problems"));
-                    }
-                } catch (ApiException ex) {
-                    problems.add("audit of table " + e.getKey().substring(0, 8) + " on node" + p + " failed: "
-                            + ex.getMessage());
-                }
-            }
-        }
-        say("audited " + audits + " table copies: " + (problems.isEmpty() ? "all OK" : problems.size() + " problems"));
-        return audits;
-    }
-
-    private interface ApiCall {
-        JsonObject call() throws ApiException;
-    }
-
-    private static JsonObject retry(ApiCall call, long timeoutMs) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (true) {
-            try {
-                return call.call();
-            } catch (ApiException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException(e.getMessage(), e);
-                }
-                Thread.sleep(200);
-            }
-        }
+        return meshTables.audit(tables, problems);
     }
 
     private static void sleep(long ms) {

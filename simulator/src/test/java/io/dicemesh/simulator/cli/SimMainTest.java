@@ -47,7 +47,10 @@ class SimMainTest {
                 {"run", "--nodes", "three"}, {"run", "--players", "9"}, {"run", "--store", "disk"},
                 {"run", "--byzantine", "5"}, {"run", "--slots", "0"}, {"run", "--skew-ms", "-1"},
                 {"run", "--crashes", "-2"}, {"run", "--no-such-option"}, {"swarm", "--seeds", "0"},
-                {"swarm", "--minutes", "-1"}, {"swarm", "--seeds", "3", "--minutes", "1"}, {"bogus"}};
+                {"swarm", "--minutes", "-1"}, {"swarm", "--seeds", "3", "--minutes", "1"}, {"bogus"},
+                {"bench", "--batch", "0"}, {"bench", "--batch", "101"}, {"bench", "--clients", "8", "--tables", "4"},
+                {"bench", "--workload", "poker"}, {"bench", "--rate", "-5"}, {"bench", "--duration", "0s"},
+                {"bench", "--players", "0"}};
         for (String[] args : bad) {
             Result r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
