@@ -24,7 +24,7 @@ import java.util.Map;
 public final class AttackRun implements LiveRun.Sidecar {
     /** The bound on node 0's resident memory under attack (its heap is 256 MiB; see LocalMesh). */
     public static final long RSS_BOUND_MIB = 512;
-    /** Under attack the table must commit at least this fraction of its unattacked rate. */
+    /** Under attack the table must commit at least this fraction of its unattacked rate (see Attack#rateFractionMin). */
     public static final double RATE_FRACTION_MIN = 0.5;
     /** Slots of the first seconds of play (tables warming up) are not counted in the unattacked rate. */
     static final long WARMUP_MS = 2_000;
@@ -54,10 +54,10 @@ public final class AttackRun implements LiveRun.Sidecar {
             if (boundAsAnother > 0) {
                 p.add(boundAsAnother + " relayed connections were bound as another node");
             }
-            if (rateRatio() < RATE_FRACTION_MIN) {
+            if (rateRatio() < attack.rateFractionMin()) {
                 p.add(String.format("under attack the table committed %.1f slots/s, %.0f%% of its %.1f before "
                         + "(at least %.0f%% required)", slotsPerSecondDuring, 100 * rateRatio(),
-                        slotsPerSecondBefore, 100 * RATE_FRACTION_MIN));
+                        slotsPerSecondBefore, 100 * attack.rateFractionMin()));
             }
             // Started (active, or stalled: it seats a player that never votes) means the hostile player sat.
             if (attack == Attack.HOSTILE_PLAYER && !"active".equals(hostileTableStatus)

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
                 + " each named attack (one mesh each) runs against node 0. For each it prints the table's commit rate"
                 + " without and during the attack, node 0's peak resident memory, and the audits at the end.",
                 "Exit codes: 0 every attack held (rate at least " + (int) (100 * AttackRun.RATE_FRACTION_MIN)
-                        + "%% of unattacked, RSS under " + AttackRun.RSS_BOUND_MIB + " MiB, node 2 relinked within "
+                        + "%% of unattacked, " + (int) (100 * Attack.IDLE_STRANGERS_RATE_FRACTION_MIN)
+                        + "%% under idle-strangers, RSS under " + AttackRun.RSS_BOUND_MIB + " MiB, node 2 relinked within "
                         + AttackRun.RELINK_BOUND_MS / 1000 + " s of its restart, audits OK), 1 not,"
                         + " 2 bad options."})
 final class AttackCommand implements Callable<Integer> {

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The attack suite against real daemons (issue 11): each attack runs against node 0 of a live 3-node table that
- * keeps betting and rolling, and must leave the table committing at least {@link AttackRun#RATE_FRACTION_MIN} of its
+ * keeps betting and rolling, and must leave the table committing at least {@link Attack#rateFractionMin} of its
  * unattacked rate, node 0's resident memory under {@link AttackRun#RSS_BOUND_MIB} MiB, node 2 (killed and started
  * again at the end of the attack) linked to node 0 again within {@link AttackRun#RELINK_BOUND_MS} ms, and every
  * audit passing.
