@@ -46,6 +46,10 @@ final class LiveCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "4")
     int concurrency;
 
+    @Option(names = "--pace-ms", description = "Each bot starts at most one request per this many ms, as people "
+            + "play (default: ${DEFAULT-VALUE}, as fast as answers come).", defaultValue = "0")
+    long paceMs;
+
     @Option(names = "--seed", description = "Seed of the bots' choices (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
 
@@ -58,7 +62,7 @@ final class LiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LiveRun.Config config = new LiveRun.Config(nodes, tables, Math.min(players, nodes), durationMs, chaos, seed,
-                concurrency, depart, absentTimeoutMs);
+                concurrency, depart, absentTimeoutMs, paceMs);
         String problem = config.problem();
         if (problem != null) {
             throw new SimMain.UsageError(problem);

@@ -33,9 +33,17 @@ public final class LiveRun {
 
     /** What to run. */
     public record Config(int nodes, int tables, int players, long durationMs, boolean chaos, long seed,
-            int concurrency, boolean depart, long absentTimeoutMs) {
+            int concurrency, boolean depart, long absentTimeoutMs, long paceMs) {
         /** The absent timeout tables get with --depart, unless given. */
         public static final long DEPART_ABSENT_TIMEOUT_MS = 3_000;
+        /** The longest a bot may be paced to wait between the starts of its requests. */
+        public static final long PACE_MS_MAX = 60_000;
+
+        /** As fast as answers come: each bot starts its next request when the last is answered. */
+        public Config(int nodes, int tables, int players, long durationMs, boolean chaos, long seed,
+                int concurrency, boolean depart, long absentTimeoutMs) {
+            this(nodes, tables, players, durationMs, chaos, seed, concurrency, depart, absentTimeoutMs, 0);
+        }
 
         public String problem() {
             if (nodes < 1 || nodes > 16) {
@@ -64,6 +72,9 @@ public final class LiveRun {
             }
             if (absentTimeoutMs != 0 && (absentTimeoutMs < 1_000 || absentTimeoutMs > 3_600_000)) {
                 return "--absent-timeout-ms must be 1000..3600000";
+            }
+            if (paceMs < 0 || paceMs > PACE_MS_MAX) {
+                return "--pace-ms must be 0.." + PACE_MS_MAX;
             }
             long absent = absentTimeoutMs > 0 ? absentTimeoutMs : DEPART_ABSENT_TIMEOUT_MS;
             if (depart && durationMs * 2 / 3 < absent + 5_000) {
@@ -261,9 +272,22 @@ public final class LiveRun {
         return threads;
     }
 
-    /** One bot: bets of every kind, now and then a roll; one request at a time. */
+    /**
+     * One bot: bets of every kind, now and then a roll; one request at a time, and with a pace at most one started
+     * per pace (a bot that falls behind does not catch up in a burst).
+     */
     private void bot(int node, String table, SplittableRandom r) {
+        long nextNs = System.nanoTime();
         while (!stop.get() && departed != node) {
+            if (config.paceMs() > 0) {
+                long waitNs = nextNs - System.nanoTime();
+                if (waitNs > 0) {
+                    sleep(Math.max(1, waitNs / 1_000_000));
+                    continue; // the run may have stopped meanwhile
+                }
+                nextNs = Math.max(nextNs, System.nanoTime() - config.paceMs() * 1_000_000) + config.paceMs()
+                        * 1_000_000;
+            }
             ApiClient api = clients.get(node);
             try {
                 if (r.nextInt(6) == 0) {

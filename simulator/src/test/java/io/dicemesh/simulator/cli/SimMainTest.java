@@ -50,7 +50,7 @@ class SimMainTest {
                 {"swarm", "--minutes", "-1"}, {"swarm", "--seeds", "3", "--minutes", "1"}, {"bogus"},
                 {"bench", "--batch", "0"}, {"bench", "--batch", "101"}, {"bench", "--clients", "8", "--tables", "4"},
                 {"bench", "--workload", "poker"}, {"bench", "--rate", "-5"}, {"bench", "--duration", "0s"},
-                {"bench", "--players", "0"}};
+                {"bench", "--players", "0"}, {"live", "--pace-ms", "-1"}, {"live", "--pace-ms", "60001"}};
         for (String[] args : bad) {
             Result r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
