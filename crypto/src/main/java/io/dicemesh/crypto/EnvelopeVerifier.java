@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * then the Ed25519 signature over {@code "dicemesh/v1/" || body} as received, and only then parses the body, which
  * must carry no unknown field either (embedded envelopes included) and stay within its kind's size
  * ({@link WireLimits#envelopeBytesMax}). Never throws on bad input. Thread safe; caches decoded public keys
- * (bounded) because decoding a key costs about as much as half a verify.
+ * (bounded) because decoding a key costs about as much as half a verify. A verifier made by {@link #remembering}
+ * also skips the signature check of a signature it found valid before ({@link SignatureMemo}); every other check
+ * runs each time.
  */
 public final class EnvelopeVerifier {
     /** Most decoded public keys kept; the cache is cleared when it would grow past this. */
@@ -20,14 +22,30 @@ public final class EnvelopeVerifier {
 
     private final ConcurrentHashMap<NodeId, Object> keys = new ConcurrentHashMap<>();
     private final SignatureScheme scheme;
+    private final SignatureMemo memo;
 
-    /** A verifier of Ed25519 signatures, as every node uses. */
+    /** A verifier of Ed25519 signatures that checks every signature every time. */
     public EnvelopeVerifier() {
         this(SignatureScheme.ed25519());
     }
 
     public EnvelopeVerifier(SignatureScheme scheme) {
+        this(scheme, null);
+    }
+
+    private EnvelopeVerifier(SignatureScheme scheme, SignatureMemo memo) {
         this.scheme = scheme;
+        this.memo = memo;
+    }
+
+    /** A verifier that remembers the signatures it found valid (what a node uses: see {@link SignatureMemo}). */
+    public static EnvelopeVerifier remembering(SignatureScheme scheme) {
+        return new EnvelopeVerifier(scheme, new SignatureMemo());
+    }
+
+    /** The memo of a {@link #remembering} verifier, else null. */
+    public SignatureMemo memo() {
+        return memo;
     }
 
     /** Parses and verifies one frame (an Envelope without its length prefix). */
@@ -70,8 +88,15 @@ public final class EnvelopeVerifier {
                     + " bytes, not " + WireLimits.SIGNATURE_BYTES);
         }
         byte[] message = Signatures.signedMessage(envelope.getBody().toByteArray());
-        if (!scheme.verify(point, message, envelope.getSignature().toByteArray())) {
-            return new Rejection(RejectReason.BAD_SIGNATURE, "from " + sender.shortHex());
+        byte[] signature = envelope.getSignature().toByteArray();
+        byte[] digest = memo == null ? null : SignatureMemo.digest(sender.rawBytes(), signature, message);
+        if (digest == null || !memo.passedBefore(digest)) {
+            if (!scheme.verify(point, message, signature)) {
+                return new Rejection(RejectReason.BAD_SIGNATURE, "from " + sender.shortHex());
+            }
+            if (digest != null) {
+                memo.passed(digest);
+            }
         }
         Body body;
         try {

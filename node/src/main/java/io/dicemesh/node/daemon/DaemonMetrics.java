@@ -83,6 +83,19 @@ public final class DaemonMetrics {
         }
     }
 
+    /**
+     * Counts the signature checks of the node's verifier: answered from its memo (a signature found valid before) or
+     * verified. The memo is held strongly by the verifier, which lives as long as the daemon.
+     */
+    public void watch(io.dicemesh.crypto.SignatureMemo memo) {
+        FunctionCounter.builder("dicemesh.signature.checks", memo, io.dicemesh.crypto.SignatureMemo::hits)
+                .description("signature checks, by whether the signature was found valid before").tag("result",
+                        "remembered").register(registry);
+        FunctionCounter.builder("dicemesh.signature.checks", memo, io.dicemesh.crypto.SignatureMemo::misses)
+                .description("signature checks, by whether the signature was found valid before").tag("result",
+                        "verified").register(registry);
+    }
+
     /** Counts what the engine reports. */
     public void onEvent(Event event) {
         if (event instanceof Event.SlotCommitted c) {

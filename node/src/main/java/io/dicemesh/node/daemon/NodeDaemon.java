@@ -1,6 +1,7 @@
 package io.dicemesh.node.daemon;
 
 import io.dicemesh.crypto.EnvelopeVerifier;
+import io.dicemesh.crypto.SignatureScheme;
 import io.dicemesh.crypto.Identity;
 import io.dicemesh.crypto.KeyFileException;
 import io.dicemesh.crypto.NodeId;
@@ -75,7 +76,10 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
     private final DataDir dataDir;
     private final DaemonConfig config;
     private final Identity identity;
-    private final EnvelopeVerifier verifier = new EnvelopeVerifier();
+    /** Shared by the transport's threads and the engines: a signature found valid once is not checked again. */
+    private final EnvelopeVerifier verifier = EnvelopeVerifier.remembering(SignatureScheme.ed25519());
+    /** Audits check every signature of the ledger from its bytes on disk, remembered or not. */
+    private final EnvelopeVerifier auditVerifier = new EnvelopeVerifier();
     private final RocksKvStore store;
     private final EngineLoop loop;
     private final NettyTransport transport;
@@ -121,6 +125,7 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         });
         this.metrics = new DaemonMetrics(transport::stats, () -> transport.connectedPeers().size(),
                 () -> loopRef[0].inboxSize());
+        metrics.watch(verifier.memo());
         this.loop = new EngineLoop(engine, store, new EngineLoop.Outbound() {
             @Override
             public void send(NodeId to, Envelope envelope) {
@@ -336,13 +341,13 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
 
     @Override
     public LedgerReplay.Report audit(TableId table) {
-        return new LedgerReplay(store, verifier).replay(table, slot -> { });
+        return new LedgerReplay(store, auditVerifier).replay(table, slot -> { });
     }
 
     @Override
     public List<HistoryEntry> history(TableId table, int limit) {
         Deque<HistoryEntry> last = new ArrayDeque<>();
-        LedgerReplay.Report report = new LedgerReplay(store, verifier).replay(table, slot -> {
+        LedgerReplay.Report report = new LedgerReplay(store, auditVerifier).replay(table, slot -> {
             last.addLast(new HistoryEntry(slot.seq(), slot.txHash(), HistoryLines.of(slot.result())));
             if (last.size() > limit) {
                 last.removeFirst();

@@ -74,7 +74,7 @@ public final class Simulation {
     public Simulation(long seed, int nodeCount, NetworkFaults faults, EngineConfig engineConfig,
             StoreProvider stores, Trace trace, SignatureScheme scheme) {
         this.seed = seed;
-        this.verifier = new EnvelopeVerifier(scheme);
+        this.verifier = EnvelopeVerifier.remembering(scheme); // as a daemon's: the same hot path
         this.checkers = new Checkers(scheduler, new EnvelopeVerifier(scheme));
         this.random = new SplittableRandom(seed);
         this.network = new SimNetwork(scheduler, random.split(), faults);
