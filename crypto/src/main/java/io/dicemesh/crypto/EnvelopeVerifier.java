@@ -43,7 +43,7 @@ public final class EnvelopeVerifier {
         return new EnvelopeVerifier(scheme, new SignatureMemo());
     }
 
-    /** The memo of a {@link #remembering} verifier, else null. */
+    /** The memo of a {@link #remembering} verifier (its counts), else null. */
     public SignatureMemo memo() {
         return memo;
     }
@@ -89,12 +89,12 @@ public final class EnvelopeVerifier {
         }
         byte[] message = Signatures.signedMessage(envelope.getBody().toByteArray());
         byte[] signature = envelope.getSignature().toByteArray();
-        byte[] digest = memo == null ? null : SignatureMemo.digest(sender.rawBytes(), signature, message);
-        if (digest == null || !memo.passedBefore(digest)) {
+        byte[] digest = memo == null ? null : memo.digest(sender.rawBytes(), signature, message);
+        if (memo == null || !memo.passedBefore(digest)) {
             if (!scheme.verify(point, message, signature)) {
                 return new Rejection(RejectReason.BAD_SIGNATURE, "from " + sender.shortHex());
             }
-            if (digest != null) {
+            if (memo != null) {
                 memo.passed(digest);
             }
         }

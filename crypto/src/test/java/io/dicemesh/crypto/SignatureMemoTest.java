@@ -120,6 +120,18 @@ class SignatureMemoTest {
                 verifier.verify(env, Body.KindCase.VOTE)).reason());
     }
 
+    @Test
+    void aMessageOverTheRememberedSizeIsCheckedInFullEachTime() {
+        byte[] body = new byte[SignatureMemo.MESSAGE_BYTES_MAX + 1];
+        Envelope big = Signatures.sealBytes(alice, body); // a valid signature over a body that is no message
+        for (int i = 0; i < 2; i++) {
+            assertEquals(RejectReason.MALFORMED_BODY, assertInstanceOf(Rejection.class, verifier.verify(big))
+                    .reason());
+        }
+        assertEquals(2, scheme.verifies.get());
+        assertEquals(2, verifier.memo().misses());
+    }
+
     /** Past its bound the memo forgets: every answer stays right, a forgotten signature is only checked again. */
     @Test
     void pastItsBoundEveryAnswerStaysRightAndForgottenOnesAreCheckedAgain() {

@@ -34,6 +34,7 @@ public final class DaemonMetrics {
 
     /** What the gauges and function counters read, held here for as long as the metrics live (see above). */
     private final java.util.List<Supplier<?>> read;
+    private io.dicemesh.crypto.SignatureMemo watchedMemo;
 
     public DaemonMetrics(Supplier<TransportStats> transport, Supplier<Integer> connectedPeers,
             Supplier<Integer> inbox) {
@@ -85,15 +86,20 @@ public final class DaemonMetrics {
 
     /**
      * Counts the signature checks of the node's verifier: answered from its memo (a signature found valid before) or
-     * verified. The memo is held strongly by the verifier, which lives as long as the daemon.
+     * checked with the signature scheme (passed or failed). Once; the memo is kept here, as {@link #read} keeps the
+     * suppliers.
      */
     public void watch(io.dicemesh.crypto.SignatureMemo memo) {
+        if (watchedMemo != null) {
+            throw new IllegalStateException("the signature memo is watched already");
+        }
+        watchedMemo = java.util.Objects.requireNonNull(memo, "memo");
         FunctionCounter.builder("dicemesh.signature.checks", memo, io.dicemesh.crypto.SignatureMemo::hits)
                 .description("signature checks, by whether the signature was found valid before").tag("result",
                         "remembered").register(registry);
         FunctionCounter.builder("dicemesh.signature.checks", memo, io.dicemesh.crypto.SignatureMemo::misses)
                 .description("signature checks, by whether the signature was found valid before").tag("result",
-                        "verified").register(registry);
+                        "checked").register(registry);
     }
 
     /** Counts what the engine reports. */

@@ -1,10 +1,10 @@
 package io.dicemesh.node.daemon;
 
 import io.dicemesh.crypto.EnvelopeVerifier;
-import io.dicemesh.crypto.SignatureScheme;
 import io.dicemesh.crypto.Identity;
 import io.dicemesh.crypto.KeyFileException;
 import io.dicemesh.crypto.NodeId;
+import io.dicemesh.crypto.SignatureScheme;
 import io.dicemesh.crypto.Verified;
 import io.dicemesh.node.api.NodeService;
 import io.dicemesh.node.core.ApplyResult;

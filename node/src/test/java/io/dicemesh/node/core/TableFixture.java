@@ -68,6 +68,18 @@ final class TableFixture {
         return r;
     }
 
+    /**
+     * What a node does with a slot's tx bytes: validates them (they must be valid) and applies them, without the
+     * tests' own checks of {@link #apply} (for benchmarks).
+     */
+    ApplyResult validateAndApply(TableModel state, ByteString tx) {
+        TxCheck check = validator.check(state, tx);
+        if (!(check instanceof TxCheck.Valid valid)) {
+            throw new IllegalStateException("not valid: " + check);
+        }
+        return TxApplier.apply(state, valid.tx());
+    }
+
     /** Applies one tx holding the given batches. */
     ApplyResult applyBatches(TableModel state, Envelope... batches) {
         return apply(state, Wire.nextTx(state).addAllIntentBatches(List.of(batches)));

@@ -1,7 +1,10 @@
 package io.dicemesh.node.daemon;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dicemesh.crypto.EnvelopeVerifier;
+import io.dicemesh.crypto.SignatureScheme;
 import io.dicemesh.node.net.TransportStats;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ class DaemonMetricsTest {
         // capturing lambdas, as the daemon's are: each is a new object that nothing else holds
         DaemonMetrics metrics = new DaemonMetrics(() -> new TransportStats(in[0], 5678, 1, 2, Map.of(), Map.of(), 0,
                 Map.of(), Map.of()), () -> peers[0], () -> inbox[0]);
+        metrics.watch(EnvelopeVerifier.remembering(SignatureScheme.ed25519()).memo()); // the verifier is dropped
         for (int i = 0; i < 5; i++) {
             System.gc();
             Thread.sleep(20);
@@ -28,5 +32,9 @@ class DaemonMetricsTest {
         assertTrue(text.contains("dicemesh_engine_inbox 7.0"), text);
         assertTrue(text.contains("dicemesh_bytes_in_bytes_total 1234.0"), text);
         assertTrue(text.contains("dicemesh_bytes_out_bytes_total 5678.0"), text);
+        assertTrue(text.contains("dicemesh_signature_checks_total{result=\"remembered\"} 0.0"), text);
+        assertTrue(text.contains("dicemesh_signature_checks_total{result=\"checked\"} 0.0"), text);
+        assertThrows(IllegalStateException.class, () -> metrics.watch(EnvelopeVerifier.remembering(
+                SignatureScheme.ed25519()).memo()), "watched once");
     }
 }

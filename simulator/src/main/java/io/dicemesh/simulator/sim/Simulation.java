@@ -74,7 +74,9 @@ public final class Simulation {
     public Simulation(long seed, int nodeCount, NetworkFaults faults, EngineConfig engineConfig,
             StoreProvider stores, Trace trace, SignatureScheme scheme) {
         this.seed = seed;
-        this.verifier = EnvelopeVerifier.remembering(scheme); // as a daemon's: the same hot path
+        // remembering, as a daemon's is (the same code path); one memo for all simulated nodes, so a broadcast is
+        // checked once a simulation rather than once a node: that changes only the simulation's own speed
+        this.verifier = EnvelopeVerifier.remembering(scheme);
         this.checkers = new Checkers(scheduler, new EnvelopeVerifier(scheme));
         this.random = new SplittableRandom(seed);
         this.network = new SimNetwork(scheduler, random.split(), faults);
