@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * One attack against a live mesh (issue 11's attack suite): a {@link LiveRun} of 3 daemons playing one 3-player
  * table, with the attack against node 0 in the middle third of the play. It measures the table's commit rate
- * without the attack (before and after) and during it, node 0's peak resident memory while attacked, and the run's
- * audits at the end.
+ * just before the attack (and after it, shown) and during it, node 0's peak resident memory while attacked, and the
+ * run's audits at the end.
  */
 public final class AttackRun implements LiveRun.Sidecar {
     /** The bound on node 0's resident memory under attack (its heap is 256 MiB; see LocalMesh). */
@@ -189,9 +189,11 @@ public final class AttackRun implements LiveRun.Sidecar {
 
     /**
      * Three thirds: unattacked, attacked, unattacked again. The first seconds of each third are not counted (the
-     * tables warming up, the attack connecting, the mesh recovering); the unattacked rate is the mean of the first
-     * and last thirds, which sit on either side of the attack in time, so the JIT's warming over the run (the rate
-     * often doubles from the first third to the last) neither flatters the attack nor counts against it.
+     * tables warming up, the attack connecting, the mesh recovering). The unattacked rate is the first third's, the
+     * play just before the attack at the same pace. The last third is measured and shown, not compared: it follows
+     * node 2's kill and restart, after which the paced table ran 1.2 to 2 times its first third's rate under every
+     * attack alike in CI (the weakest, a few dozen relayed handshakes, included), so a mean with it set the bar by
+     * the restart rather than the attack.
      */
     private void control(LocalMesh mesh, Iterable<String> tables, Attacker.Target target, ApiClient api,
             ApiClient api0) {
@@ -242,9 +244,9 @@ public final class AttackRun implements LiveRun.Sidecar {
         // a full third, however long the restart took: the play goes on until this is measured (done())
         double last = rate(api, tables, System.nanoTime() + thirdNs - SETTLE_MS * 1_000_000);
         measured = true;
-        before = (first + last) / 2;
-        say(String.format("unattacked again: %.1f slots/s; the attack kept %.0f%% of %.1f", last,
-                before > 0 ? 100 * during / before : 0, before));
+        before = first;
+        say(String.format("unattacked again, after node2's restart: %.1f slots/s; the attack kept %.0f%% of %.1f",
+                last, before > 0 ? 100 * during / before : 0, before));
     }
 
     /**
