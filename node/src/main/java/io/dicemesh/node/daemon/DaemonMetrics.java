@@ -35,6 +35,8 @@ public final class DaemonMetrics {
     /** What the gauges and function counters read, held here for as long as the metrics live (see above). */
     private final java.util.List<Supplier<?>> read;
     private io.dicemesh.crypto.SignatureMemo watchedMemo;
+    private final java.util.EnumMap<io.dicemesh.protocol.Body.KindCase, Counter> messagesIn =
+            new java.util.EnumMap<>(io.dicemesh.protocol.Body.KindCase.class);
 
     public DaemonMetrics(Supplier<TransportStats> transport, Supplier<Integer> connectedPeers,
             Supplier<Integer> inbox) {
@@ -68,6 +70,13 @@ public final class DaemonMetrics {
                 .register(registry);
         FunctionCounter.builder("dicemesh.bytes.out", transport, t -> t.get().bytesOut()).baseUnit("bytes")
                 .register(registry);
+        for (io.dicemesh.protocol.Body.KindCase kind : io.dicemesh.protocol.Body.KindCase.values()) {
+            if (kind != io.dicemesh.protocol.Body.KindCase.KIND_NOT_SET) {
+                messagesIn.put(kind, Counter.builder("dicemesh.messages.in")
+                        .description("verified messages the transport handed to the engine, by kind")
+                        .tag("kind", kind.name().toLowerCase(Locale.ROOT)).register(registry));
+            }
+        }
         for (io.dicemesh.crypto.RejectReason reason : io.dicemesh.crypto.RejectReason.values()) {
             FunctionCounter.builder("dicemesh.messages.rejected", transport, t -> t.get().rejected(reason))
                     .description("messages rejected by the transport or the engine").tag("reason", reason.label())
@@ -100,6 +109,14 @@ public final class DaemonMetrics {
         FunctionCounter.builder("dicemesh.signature.checks", memo, io.dicemesh.crypto.SignatureMemo::misses)
                 .description("signature checks, by whether the signature was found valid before").tag("result",
                         "checked").register(registry);
+    }
+
+    /** Counts a verified message the transport hands to the engine (from its threads). */
+    public void messageIn(io.dicemesh.protocol.Body.KindCase kind) {
+        Counter c = messagesIn.get(kind);
+        if (c != null) {
+            c.increment();
+        }
     }
 
     /** Counts what the engine reports. */

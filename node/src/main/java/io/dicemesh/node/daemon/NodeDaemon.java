@@ -112,9 +112,11 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         SecureRandom random = new SecureRandom();
         NodeEngine engine = NodeEngine.restore(identity, engineConfig, verifier, store, random::nextBytes);
         EngineLoop[] loopRef = new EngineLoop[1];
+        DaemonMetrics[] metricsRef = new DaemonMetrics[1];
         this.transport = new NettyTransport(identity, transportConfig(config), verifier, new InboundHandler() {
             @Override
             public void onMessage(NodeId from, Verified message) {
+                metricsRef[0].messageIn(message.kind());
                 loopRef[0].deliver(from, message);
             }
 
@@ -125,6 +127,7 @@ public final class NodeDaemon implements NodeService, AutoCloseable {
         });
         this.metrics = new DaemonMetrics(transport::stats, () -> transport.connectedPeers().size(),
                 () -> loopRef[0].inboxSize());
+        metricsRef[0] = metrics;
         metrics.watch(verifier.memo());
         this.loop = new EngineLoop(engine, store, new EngineLoop.Outbound() {
             @Override

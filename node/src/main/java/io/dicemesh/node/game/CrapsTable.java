@@ -23,6 +23,7 @@ public final class CrapsTable {
     private final long total;
     private final Felt felt = new Felt();
     private final RollExposure exposure = new RollExposure();
+    private final RevealBond bond;
     /** Reused by settle: each felt bet's odds point, read before the roll changes the felt. */
     private int[] oddsPointScratch = new int[16];
     private long bank;
@@ -44,6 +45,7 @@ public final class CrapsTable {
         this.stacks = stacks.clone();
         this.withdrawn = withdrawn.clone();
         this.active = active.clone();
+        this.bond = new RevealBond(stacks.length);
         this.bank = bank;
         this.point = point;
         this.shooter = shooter;
@@ -107,12 +109,13 @@ public final class CrapsTable {
         if (bank < exposure.worstWith(felt, point, bet, oddsPoint)) {
             return Optional.of(Refusal.BANK_CANNOT_COVER);
         }
-        if (rules.revealBond() && breaksBond(bet)) {
+        if (rules.revealBond() && breaksBond(bet, oddsPoint)) {
             return Optional.of(Refusal.BOND_UNCOVERED);
         }
         stacks[seat] -= bet.stake();
         felt.add(bet);
         exposure.added(bet, point, oddsPoint);
+        bond.added(bet, point, oddsPoint);
         return Optional.empty();
     }
 
@@ -120,15 +123,9 @@ public final class CrapsTable {
      * Whether placing {@code bet} would leave some active seat's reveal bond less covered than it is: a seat whose
      * bond was already short (a roll can make bets work) does not block bets that leave its shortfall unchanged.
      */
-    private boolean breaksBond(Bet bet) {
-        long[] before = RevealBond.of(felt, point, stacks.length);
-        felt.add(bet);
-        long[] after;
-        try {
-            after = RevealBond.of(felt, point, stacks.length);
-        } finally {
-            felt.removeLast();
-        }
+    private boolean breaksBond(Bet bet, int oddsPoint) {
+        long[] before = bond.bonds(felt, point);
+        long[] after = bond.bondsWith(felt, point, bet, oddsPoint);
         for (int seat = 0; seat < stacks.length; seat++) {
             long stackAfter = seat == bet.seat() ? stacks[seat] - bet.stake() : stacks[seat];
             if (active[seat] && shortfall(after[seat], stackAfter) > shortfall(before[seat], stacks[seat])) {
@@ -145,7 +142,7 @@ public final class CrapsTable {
     /** The seat's reveal bond for the next roll as the felt stands (see {@link RevealBond}). */
     public long revealBond(int seat) {
         requireSeat(seat);
-        return RevealBond.of(felt, point, stacks.length)[seat];
+        return bond.bonds(felt, point)[seat];
     }
 
     /** Whether the rules let {@code fromSeat} give away {@code amount}: its bond stays covered, or no less so. */
@@ -161,9 +158,13 @@ public final class CrapsTable {
         if (refusal != null) {
             return Optional.of(refusal);
         }
-        Bet bet = felt.remove(felt.indexOf(betId));
+        int index = felt.indexOf(betId);
+        Bet bet = felt.get(index);
+        int oddsPoint = bet.kind().isOdds() ? felt.oddsPointOf(bet, point) : 0;
+        felt.remove(index);
         stacks[seat] += bet.stake();
-        exposure.invalidate();
+        exposure.removed(bet, point, oddsPoint);
+        bond.removed(bet, point, oddsPoint);
         return Optional.empty();
     }
 
@@ -185,7 +186,7 @@ public final class CrapsTable {
         if (sevenOut) {
             shooter = nextActiveSeatAfter(shooter);
         }
-        exposure.invalidate();
+        feltChanged();
         return new RollResult(die1, die2, pointBefore, point, sevenOut, shooter, outcomes);
     }
 
@@ -204,7 +205,7 @@ public final class CrapsTable {
             Bet bet = felt.removeLast();
             stacks[bet.seat()] += bet.stake();
             outcomes.add(new BetOutcome(bet.id(), bet.seat(), Outcome.RETURNED, bet.stake(), 0));
-            exposure.invalidate();
+            feltChanged();
         }
     }
 
@@ -371,8 +372,14 @@ public final class CrapsTable {
         if (shooter == seat) {
             shooter = nextActiveSeatAfter(seat);
         }
-        exposure.invalidate();
+        feltChanged();
         return new Settlement(seat, stackBefore, settled, paid, bond, setAside);
+    }
+
+    /** After any change to the felt or the phase other than one placement or take-down: the cached sums go. */
+    private void feltChanged() {
+        exposure.invalidate();
+        bond.invalidate();
     }
 
     /** The next active seat after {@code seat} in table order, wrapping; {@code seat} itself if no other is active. */

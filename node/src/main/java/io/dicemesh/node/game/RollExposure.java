@@ -5,15 +5,16 @@ import java.util.Arrays;
 /**
  * The solvency rule's arithmetic: for each of the 21 distinct dice pairs, the total gross winnings the felt would pay
  * if the next roll showed that pair (every bet working in the current phase; losses on the same roll not netted).
- * The sums are cached between rolls: a placement adds one bet's figures instead of re-walking the felt, and anything
- * that removes a bet or changes the phase invalidates the cache. Sums saturate at Long.MAX_VALUE, which no bank
- * covers.
+ * The sums are cached between rolls: a placement adds one bet's figures instead of re-walking the felt, a take-down
+ * subtracts them (unless a sum saturated: its parts are then unknown), and anything else that removes a bet or
+ * changes the phase invalidates the cache. Sums saturate at Long.MAX_VALUE, which no bank covers.
  */
 final class RollExposure {
     private final long[] winningsByPair = new long[DiceTotals.PAIRS];
     private boolean valid;
+    private boolean saturated;
 
-    /** Call after any change other than adding a bet: a removal, a roll. */
+    /** Call after any change other than adding or taking down one bet: a roll, a departure. */
     void invalidate() {
         valid = false;
     }
@@ -44,11 +45,23 @@ final class RollExposure {
         } // else: recomputed in full on next use
     }
 
+    /** Records that {@code bet}, whose odds point was {@code oddsPoint}, was just taken off the felt. */
+    void removed(Bet bet, int tablePoint, int oddsPoint) {
+        if (valid && !saturated) {
+            for (int pair : PayingPairs.of(bet, tablePoint, oddsPoint)) {
+                winningsByPair[pair] -= winnings(bet, oddsPoint, pair);
+            }
+        } else {
+            valid = false;
+        }
+    }
+
     private void refresh(Felt felt, int tablePoint) {
         if (valid) {
             return;
         }
         Arrays.fill(winningsByPair, 0);
+        saturated = false;
         for (int i = 0; i < felt.size(); i++) {
             Bet bet = felt.get(i);
             add(bet, tablePoint, bet.kind().isOdds() ? felt.oddsPointOf(bet, tablePoint) : 0);
@@ -59,6 +72,7 @@ final class RollExposure {
     private void add(Bet bet, int tablePoint, int oddsPoint) {
         for (int pair : PayingPairs.of(bet, tablePoint, oddsPoint)) {
             winningsByPair[pair] = saturatingAdd(winningsByPair[pair], winnings(bet, oddsPoint, pair));
+            saturated |= winningsByPair[pair] == Long.MAX_VALUE;
         }
     }
 

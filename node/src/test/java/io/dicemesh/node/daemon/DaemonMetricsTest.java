@@ -37,4 +37,17 @@ class DaemonMetricsTest {
         assertThrows(IllegalStateException.class, () -> metrics.watch(EnvelopeVerifier.remembering(
                 SignatureScheme.ed25519()).memo()), "watched once");
     }
+
+    @Test
+    void messagesInAreCountedByKindAndEveryKindShowsFromTheStart() {
+        DaemonMetrics metrics = new DaemonMetrics(() -> new TransportStats(0, 0, 0, 0, Map.of(), Map.of(), 0,
+                Map.of(), Map.of()), () -> 0, () -> 0);
+        metrics.messageIn(io.dicemesh.protocol.Body.KindCase.VOTE);
+        metrics.messageIn(io.dicemesh.protocol.Body.KindCase.VOTE);
+        metrics.messageIn(io.dicemesh.protocol.Body.KindCase.KIND_NOT_SET); // not a kind: not counted, no error
+        String text = metrics.scrape();
+        assertTrue(text.contains("dicemesh_messages_in_total{kind=\"vote\"} 2.0"), text);
+        assertTrue(text.contains("dicemesh_messages_in_total{kind=\"prepare\"} 0.0"), text);
+        assertTrue(!text.contains("kind_not_set"), text);
+    }
 }

@@ -41,6 +41,9 @@ class RandomStepsPropertyTest {
                 try {
                     run.step(s);
                     run.table.checkInvariants();
+                    if (s % 3 == 0) { // not every step: the sums' lazy paths (an invalid cache) need exercise too
+                        run.checkCachedSums();
+                    }
                 } catch (AssertionError | RuntimeException e) {
                     throw new AssertionError("table " + t + " step " + s + " (" + run.lastStep + "): " + e
                             + "\nreplay with: " + replay, e);
@@ -50,8 +53,8 @@ class RandomStepsPropertyTest {
         }
         System.out.println("[random steps] " + steps + " steps on " + TABLES + " tables, invariants held; " + coverage);
         // felt-full needs a seat's 100th bet on the felt, which random play does not reach: RefusalsTest covers it;
-        // these tables play CRAPS.md alone, without the reveal bond (RevealBondTest covers bond-uncovered)
-        assertEquals(java.util.EnumSet.complementOf(java.util.EnumSet.of(Refusal.FELT_FULL, Refusal.BOND_UNCOVERED)),
+        // half the tables play CRAPS.md alone, half with dicemesh's reveal bond
+        assertEquals(java.util.EnumSet.complementOf(java.util.EnumSet.of(Refusal.FELT_FULL)),
                 java.util.EnumSet.copyOf(coverage.refusals.keySet()), "every CRAPS.md refusal reached: " + coverage);
         assertEquals(Outcome.values().length, coverage.outcomes.size(), "every outcome reached: " + coverage);
     }
@@ -85,7 +88,8 @@ class RandomStepsPropertyTest {
                 stacks[i] = random.nextInt(8) == 0 ? 0 : random.nextLong(1, 3000);
             }
             long minBet = random.nextLong(1, 26);
-            CrapsRules rules = new CrapsRules(minBet, minBet * random.nextLong(1, 60), ODDS[random.nextInt(4)]);
+            CrapsRules rules = new CrapsRules(minBet, minBet * random.nextLong(1, 60), ODDS[random.nextInt(4)],
+                    random.nextBoolean());
             long bank = random.nextInt(10) == 0 ? random.nextLong(0, 100) : random.nextLong(100, 20_000);
             table = new CrapsTable(rules, stacks, bank);
         }
@@ -129,7 +133,9 @@ class RandomStepsPropertyTest {
             nextId += random.nextInt(4) == 0 ? random.nextInt(1, 5) : 1; // ids must grow, gaps are fine
             lastStep = "place " + id + " for seat " + seat + ": " + request;
             TableSnapshot before = TableSnapshot.of(table);
+            Optional<Refusal> walked = before.restore(table.nextBetId()).place(seat, id, request);
             Optional<Refusal> refusal = table.place(seat, id, request);
+            assertEquals(walked, refusal, "the cached sums decide as a walk over the felt does");
             TableSnapshot after = TableSnapshot.of(table);
             if (refusal.isPresent()) {
                 assertEquals(before, after, "a refused bet changed the table");
@@ -341,6 +347,15 @@ class RandomStepsPropertyTest {
                 long stack = table.stack(seat);
                 assertEquals(stack, table.withdraw(seat));
                 assertTrue(!table.isActive(seat));
+            }
+        }
+
+        /** The sums the table keeps between changes equal a fresh walk over its felt (a restored copy's). */
+        void checkCachedSums() {
+            CrapsTable walked = TableSnapshot.of(table).restore(table.nextBetId());
+            assertEquals(walked.worstNextRollWinnings(), table.worstNextRollWinnings(), "cached solvency sums");
+            for (int seat = 0; seat < table.seats(); seat++) {
+                assertEquals(walked.revealBond(seat), table.revealBond(seat), "cached bond sums, seat " + seat);
             }
         }
 

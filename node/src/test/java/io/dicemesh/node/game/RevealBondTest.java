@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** DESIGN 5b's reveal bond: each player's free stack covers the others' stakes at risk plus their best roll. */
@@ -68,5 +69,29 @@ class RevealBondTest {
         TableDriver t = TableDriver.of(new CrapsRules(5, 500, OddsLimits.THREE_FOUR_FIVE), 100_000, 1000, 0);
         t.bet(0, BetKind.PASS, 500);
         assertTrue(t.table.transferKeepsBond(1, 0));
+    }
+
+    @Test
+    void takingDownABetAfterTheSumsSaturatedGivesTheBondsOfAWalkOverTheFelt() {
+        // no bank covers saturated sums, so only a restored felt has them (its next roll returns bets first)
+        long big = Long.MAX_VALUE / 5;
+        CrapsRules rules = new CrapsRules(1, big, OddsLimits.THREE_FOUR_FIVE, true);
+        List<Bet> felt = List.of(new Bet(1, 0, BetKind.PLACE, big, 4, 0, 0), new Bet(2, 1, BetKind.PLACE, big, 4, 0, 0),
+                new Bet(3, 2, BetKind.PLACE, big, 4, 0, 0), new Bet(4, 3, BetKind.PLACE, 10, 6, 0, 0));
+        long[] stacks = {10, 10, 10, 10};
+        boolean[] active = {true, true, true, true};
+        CrapsTable table = CrapsTable.restore(rules, stacks, 1000, new long[4], active, 6, 0, felt, 5);
+        assertEquals(Long.MAX_VALUE, table.worstNextRollWinnings(), "three place-4 bets at 9:5 saturate the sums");
+        assertEquals(Long.MAX_VALUE, table.revealBond(3), "and seat 3's bond");
+        assertTrue(table.takeDown(0, 1).isEmpty());
+        assertTrue(table.takeDown(3, 4).isEmpty());
+        CrapsTable walked = CrapsTable.restore(rules, new long[] {table.stack(0), table.stack(1), table.stack(2),
+            table.stack(3)}, table.bank(), new long[4], active, table.point(), table.shooter(), table.felt(),
+                table.nextBetId());
+        assertTrue(walked.worstNextRollWinnings() < Long.MAX_VALUE, "two place-4 bets do not saturate");
+        assertEquals(walked.worstNextRollWinnings(), table.worstNextRollWinnings());
+        for (int seat = 0; seat < 4; seat++) {
+            assertEquals(walked.revealBond(seat), table.revealBond(seat), "seat " + seat);
+        }
     }
 }

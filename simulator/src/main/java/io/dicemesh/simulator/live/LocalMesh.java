@@ -135,8 +135,12 @@ public final class LocalMesh implements AutoCloseable {
             return;
         }
         Files.deleteIfExists(n.dataDir.resolve("api.json"));
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "io.dicemesh.node.cli.Main", "run",
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
+        String opts = System.getenv("DICEMESH_NODE_JAVA_OPTS");
+        if (opts != null && !opts.isBlank()) {
+            cmd.addAll(List.of(opts.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.dicemesh.node.cli.Main", "run",
                 "--data-dir", n.dataDir.toString(), "--listen", "127.0.0.1:" + n.meshPort,
                 "--api-port", Integer.toString(n.apiPort), "--auto-accept-invites"));
         for (String j : n.joins) {
