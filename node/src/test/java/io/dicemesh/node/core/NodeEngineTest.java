@@ -398,6 +398,39 @@ class NodeEngineTest {
     }
 
     @Test
+    void aVoterMissingAVoteIsAnsweredWithTheCommittedNodesOwnVotesOnceAndCommitsWithoutAViewChange() {
+        try (EngineHarness h = harness(3)) {
+            TableId t = table(h, 3);
+            long seqBefore = h.state(0, t).getSeq();
+            java.util.concurrent.atomic.AtomicBoolean dropped = new java.util.concurrent.atomic.AtomicBoolean();
+            // node 0's vote never reaches node 2 the first time: nodes 0 and 1 commit, node 2 waits and nudges
+            h.dropIf(m -> m.kind() == Body.KindCase.VOTE && m.from() == 0 && m.to() == 2
+                    && dropped.compareAndSet(false, true));
+            int sentBefore = h.sent().size();
+            long id = h.command(0, new ClientRequest.PlaceBet(t, BetKind.PASS, 10, 0, 0));
+            h.advance(1000);
+            assertTrue(dropped.get(), "the vote was dropped");
+            assertInstanceOf(ClientResult.IntentDone.class, h.reply(0, id));
+            assertEquals(seqBefore + 1, sameStateEverywhere(h, t, 0, 1, 2).getSeq());
+            assertTrue(h.events(2, Event.ViewChanged.class).isEmpty(), "node 2 committed in view 0");
+            List<EngineHarness.Msg> after = h.sent().subList(sentBefore, h.sent().size());
+            assertTrue(after.stream().noneMatch(m -> m.kind() == Body.KindCase.CERTIFICATE_REPLY),
+                    "answered with votes as signed, no signed certificate reply: " + after);
+            // a second of answers later, each node's vote went to each other node at most three times: its vote, its
+            // nudge (node 2's), and one answer to an answer (node 2 had committed when node 1's came): no ping-pong
+            for (int from = 0; from < 3; from++) {
+                for (int to = 0; to < 3; to++) {
+                    int f = from;
+                    int d = to;
+                    long votes = after.stream().filter(m -> m.kind() == Body.KindCase.VOTE && m.from() == f
+                            && m.to() == d).count();
+                    assertTrue(votes <= 3, votes + " votes from " + from + " to " + to + ": " + after);
+                }
+            }
+        }
+    }
+
+    @Test
     void aLostPrepareLeadsToAViewChangeWhoseStatusesArePersistedWithSyncBeforeTheyAreSent() {
         try (EngineHarness h = harness(3)) {
             TableId t = table(h, 3);
