@@ -43,7 +43,7 @@ final class CatchUp {
      * at a capped pace) must not end the catch-up of a node nobody sends anything (one evicted or left).
      */
     final Timer retry = new Timer("catch-up-retry");
-    /** Players this node sent its own vote of the last committed slot to, in answer to theirs (once each). */
+    /** Players this node forwarded the last committed slot's votes to, in answer to theirs (once each). */
     private final java.util.Set<NodeId> votedBackTo = new java.util.HashSet<>();
     long aheadSeq;
     NodeId aheadPeer;
@@ -64,8 +64,8 @@ final class CatchUp {
     }
 
     /**
-     * True the first time {@code peer} is answered with this node's vote of the last committed slot: an answer
-     * that draws an answer (both had committed) stops at one each.
+     * True the first time {@code peer} is answered with the votes of the last committed slot: an answer that draws
+     * an answer (both had committed) stops at one each.
      */
     boolean firstVoteBack(NodeId peer) {
         if (votedBackTo.size() >= NodeEngineLimits.RATE_LIMITED_PEERS_MAX) {

@@ -233,20 +233,41 @@ final class Committer {
     }
 
     /**
-     * A player spoke about a slot this node already committed: send it the certificates it lacks. A vote for the
-     * slot this node committed last is most often a repeat from a voter whose slot is merely slow (its halfway
-     * nudge), and it lacks at most some of that slot's votes: each node that committed answers it once with its own
-     * vote as signed, which costs neither a new signature nor, where it arrived before, a new check. A further vote
-     * for that slot gets nothing (a voter still stuck moves to the next view, and its Status brings certificates),
-     * so two nodes that both committed answer each other once, not back and forth. A certificate with exclusions
-     * or liar proofs goes whole, as does everything older.
+     * A player spoke about a slot this node already committed: send it what it lacks. A vote for the slot this node
+     * committed last is most often a repeat from a voter whose slot is merely slow (its halfway nudge), and it lacks
+     * at most some of that slot's votes: a node that committed forwards it the certificate's votes as their players
+     * signed them, once per player and slot, which costs no new signature and, for the votes it had, no new check.
+     * A further vote for that slot gets nothing (a voter still stuck moves to the next view, and its Status brings
+     * certificates), so two nodes that both committed answer each other once, not back and forth. A reduced
+     * certificate (exclusions, liar proofs) goes whole, as does everything older.
      */
+    /** Every player's vote and no exclusions or liar proofs: the votes alone make the certificate. */
+    private static boolean isPlain(Certificate c) {
+        if (c.getLiarProofsCount() > 0) {
+            return false;
+        }
+        for (Envelope e : c.getVotesList()) {
+            try {
+                if (Body.parseFrom(e.getBody()).getVote().getExcludedCount() > 0) {
+                    return false;
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException bad) {
+                return false; // a certificate this node checked before committing: cannot happen
+            }
+        }
+        return true;
+    }
+
     void helpBehind(NodeId player, long fromSeq, boolean isVote, long nowMs, Out out) {
         if (isVote && fromSeq == t.state.seq()) {
-            Envelope ownVote = ownPlainVote(fromSeq);
-            if (ownVote != null) {
+            Certificate c = t.catchUp.recentCertificate(fromSeq);
+            if (c != null && isPlain(c)) {
                 if (t.catchUp.firstVoteBack(player)) {
-                    out.send(player, ownVote);
+                    for (Envelope vote : c.getVotesList()) {
+                        if (!player.matches(vote.getSender())) {
+                            out.send(player, vote); // forwarded as its player signed it
+                        }
+                    }
                 }
                 return;
             }
@@ -254,24 +275,6 @@ final class Committer {
         if (t.catchUp.mayHelp(player, nowMs, t.catchUpIntervalMs())) {
             sendCertificates(player, fromSeq, WireLimits.CERTIFICATES_PER_REPLY_MAX, out);
         }
-    }
-
-    /** This node's vote in the recent certificate of {@code seq}, if that certificate is a plain one of all votes. */
-    private Envelope ownPlainVote(long seq) {
-        Certificate c = t.catchUp.recentCertificate(seq);
-        if (c == null || c.getLiarProofsCount() > 0) {
-            return null;
-        }
-        for (Envelope e : c.getVotesList()) {
-            if (t.node.me.matches(e.getSender())) {
-                try {
-                    return Body.parseFrom(e.getBody()).getVote().getExcludedCount() == 0 ? e : null;
-                } catch (com.google.protobuf.InvalidProtocolBufferException bad) {
-                    return null; // a certificate this node checked before committing: cannot happen
-                }
-            }
-        }
-        return null;
     }
 
     /**
