@@ -43,8 +43,6 @@ final class CatchUp {
      * at a capped pace) must not end the catch-up of a node nobody sends anything (one evicted or left).
      */
     final Timer retry = new Timer("catch-up-retry");
-    /** Players this node forwarded the last committed slot's votes to, in answer to theirs (once each). */
-    private final java.util.Set<NodeId> votedBackTo = new java.util.HashSet<>();
     long aheadSeq;
     NodeId aheadPeer;
 
@@ -55,23 +53,11 @@ final class CatchUp {
     }
 
     void committed(Certificate certificate) {
-        votedBackTo.clear();
         recent.put(certificate.getSeq(), certificate);
         recentBytes += certificate.getSerializedSize();
         while (recent.size() > recentMax || (recentBytes > RECENT_BYTES_MAX && recent.size() > 1)) {
             recentBytes -= recent.pollFirstEntry().getValue().getSerializedSize();
         }
-    }
-
-    /**
-     * True the first time {@code peer} is answered with the votes of the last committed slot: an answer that draws
-     * an answer (both had committed) stops at one each.
-     */
-    boolean firstVoteBack(NodeId peer) {
-        if (votedBackTo.size() >= NodeEngineLimits.RATE_LIMITED_PEERS_MAX) {
-            return false;
-        }
-        return votedBackTo.add(peer);
     }
 
     long heldBytes() {

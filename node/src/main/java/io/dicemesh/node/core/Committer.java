@@ -232,46 +232,8 @@ final class Committer {
         }
     }
 
-    /**
-     * A player spoke about a slot this node already committed: send it what it lacks. A vote for the slot this node
-     * committed last is most often a repeat from a voter whose slot is merely slow (its halfway nudge), and it lacks
-     * at most some of that slot's votes: a node that committed forwards it the certificate's votes as their players
-     * signed them, once per player and slot, which costs no new signature and, for the votes it had, no new check.
-     * A further vote for that slot gets nothing (a voter still stuck moves to the next view, and its Status brings
-     * certificates), so two nodes that both committed answer each other once, not back and forth. A reduced
-     * certificate (exclusions, liar proofs) goes whole, as does everything older.
-     */
-    /** Every player's vote and no exclusions or liar proofs: the votes alone make the certificate. */
-    private static boolean isPlain(Certificate c) {
-        if (c.getLiarProofsCount() > 0) {
-            return false;
-        }
-        for (Envelope e : c.getVotesList()) {
-            try {
-                if (Body.parseFrom(e.getBody()).getVote().getExcludedCount() > 0) {
-                    return false;
-                }
-            } catch (com.google.protobuf.InvalidProtocolBufferException bad) {
-                return false; // a certificate this node checked before committing: cannot happen
-            }
-        }
-        return true;
-    }
-
-    void helpBehind(NodeId player, long fromSeq, boolean isVote, long nowMs, Out out) {
-        if (isVote && fromSeq == t.state.seq()) {
-            Certificate c = t.catchUp.recentCertificate(fromSeq);
-            if (c != null && isPlain(c)) {
-                if (t.catchUp.firstVoteBack(player)) {
-                    for (Envelope vote : c.getVotesList()) {
-                        if (!player.matches(vote.getSender())) {
-                            out.send(player, vote); // forwarded as its player signed it
-                        }
-                    }
-                }
-                return;
-            }
-        }
+    /** A player spoke about a slot this node already committed: send it the certificates it lacks. */
+    void helpBehind(NodeId player, long fromSeq, long nowMs, Out out) {
         if (t.catchUp.mayHelp(player, nowMs, t.catchUpIntervalMs())) {
             sendCertificates(player, fromSeq, WireLimits.CERTIFICATES_PER_REPLY_MAX, out);
         }

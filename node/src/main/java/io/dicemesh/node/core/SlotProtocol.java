@@ -417,8 +417,7 @@ final class SlotProtocol {
 
     /**
      * Repeats this node's vote (or its status) to every player: a peer that already committed the slot answers
-     * with the slot's votes (or, for a status, its certificate), and one that lost the vote gets it again, before
-     * anyone has to change view.
+     * with the certificate, and one that lost the vote gets it again, before anyone has to change view.
      */
     void nudge(Out out) {
         Slot slot = t.slot;

@@ -214,7 +214,7 @@ final class TableEngine {
                     committer.checkPastVote(v, out);
                 }
                 if (isSlotMessage(v) && v.sender().equals(from)) { // a relayed or replayed message earns no reply
-                    committer.helpBehind(from, s.seq(), v.kind() == Body.KindCase.VOTE, nowMs, out);
+                    committer.helpBehind(from, s.seq(), nowMs, out);
                 }
             }
             case FUTURE -> {
