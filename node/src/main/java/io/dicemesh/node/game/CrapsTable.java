@@ -22,8 +22,8 @@ public final class CrapsTable {
     /** sum(stacks) + sum(felt stakes) + bank + sum(withdrawn): fixed at construction, checked by the invariants. */
     private final long total;
     private final Felt felt = new Felt();
-    private final RollExposure exposure = new RollExposure();
-    private final RevealBond bond;
+    /** The felt's sums for the solvency rule and the reveal bond, kept between changes. */
+    private final FeltSums sums;
     /** Reused by settle: each felt bet's odds point, read before the roll changes the felt. */
     private int[] oddsPointScratch = new int[16];
     private long bank;
@@ -45,7 +45,7 @@ public final class CrapsTable {
         this.stacks = stacks.clone();
         this.withdrawn = withdrawn.clone();
         this.active = active.clone();
-        this.bond = new RevealBond(stacks.length);
+        this.sums = new FeltSums(stacks.length);
         this.bank = bank;
         this.point = point;
         this.shooter = shooter;
@@ -106,16 +106,16 @@ public final class CrapsTable {
         BetKind kind = request.kind().orElseThrow();
         Bet bet = new Bet(betId, seat, kind, request.amount(), request.number(), request.on(), 0);
         int oddsPoint = kind.isOdds() ? felt.oddsPointOf(bet, point) : 0;
-        if (bank < exposure.worstWith(felt, point, bet, oddsPoint)) {
+        FeltSums.Figures figures = FeltSums.Figures.of(bet, point, oddsPoint);
+        if (bank < RollExposure.worstWith(sums(), figures)) {
             return Optional.of(Refusal.BANK_CANNOT_COVER);
         }
-        if (rules.revealBond() && breaksBond(bet, oddsPoint)) {
+        if (rules.revealBond() && breaksBond(bet, figures)) {
             return Optional.of(Refusal.BOND_UNCOVERED);
         }
         stacks[seat] -= bet.stake();
         felt.add(bet);
-        exposure.added(bet, point, oddsPoint);
-        bond.added(bet, point, oddsPoint);
+        sums.added(figures);
         return Optional.empty();
     }
 
@@ -123,9 +123,9 @@ public final class CrapsTable {
      * Whether placing {@code bet} would leave some active seat's reveal bond less covered than it is: a seat whose
      * bond was already short (a roll can make bets work) does not block bets that leave its shortfall unchanged.
      */
-    private boolean breaksBond(Bet bet, int oddsPoint) {
-        long[] before = bond.bonds(felt, point);
-        long[] after = bond.bondsWith(felt, point, bet, oddsPoint);
+    private boolean breaksBond(Bet bet, FeltSums.Figures figures) {
+        long[] before = RevealBond.bonds(sums(), null);
+        long[] after = RevealBond.bonds(sums(), figures);
         for (int seat = 0; seat < stacks.length; seat++) {
             long stackAfter = seat == bet.seat() ? stacks[seat] - bet.stake() : stacks[seat];
             if (active[seat] && shortfall(after[seat], stackAfter) > shortfall(before[seat], stacks[seat])) {
@@ -142,7 +142,7 @@ public final class CrapsTable {
     /** The seat's reveal bond for the next roll as the felt stands (see {@link RevealBond}). */
     public long revealBond(int seat) {
         requireSeat(seat);
-        return bond.bonds(felt, point)[seat];
+        return RevealBond.bonds(sums(), null)[seat];
     }
 
     /** Whether the rules let {@code fromSeat} give away {@code amount}: its bond stays covered, or no less so. */
@@ -163,8 +163,7 @@ public final class CrapsTable {
         int oddsPoint = bet.kind().isOdds() ? felt.oddsPointOf(bet, point) : 0;
         felt.remove(index);
         stacks[seat] += bet.stake();
-        exposure.removed(bet, point, oddsPoint);
-        bond.removed(bet, point, oddsPoint);
+        sums.removed(FeltSums.Figures.of(bet, point, oddsPoint));
         return Optional.empty();
     }
 
@@ -195,12 +194,12 @@ public final class CrapsTable {
      * dice pairs, every bet working in the current phase, losses not netted); saturates at Long.MAX_VALUE.
      */
     public long worstNextRollWinnings() {
-        return exposure.worst(felt, point);
+        return RollExposure.worst(sums());
     }
 
     /** While the bank could not pay the worst next roll, the newest bet goes back to its owner. */
     private void returnWhileUncovered(List<BetOutcome> outcomes) {
-        while (bank < exposure.worst(felt, point)) {
+        while (bank < RollExposure.worst(sums())) {
             // Odds are always newer than their base, so a base bet never goes back before its odds.
             Bet bet = felt.removeLast();
             stacks[bet.seat()] += bet.stake();
@@ -378,8 +377,11 @@ public final class CrapsTable {
 
     /** After any change to the felt or the phase other than one placement or take-down: the cached sums go. */
     private void feltChanged() {
-        exposure.invalidate();
-        bond.invalidate();
+        sums.invalidate();
+    }
+
+    private FeltSums sums() {
+        return sums.current(felt, point);
     }
 
     /** The next active seat after {@code seat} in table order, wrapping; {@code seat} itself if no other is active. */
