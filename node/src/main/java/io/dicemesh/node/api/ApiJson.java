@@ -12,6 +12,7 @@ import io.dicemesh.node.core.Stall;
 import io.dicemesh.node.core.TableId;
 import io.dicemesh.node.game.BetKind;
 import io.dicemesh.node.game.BetOutcome;
+import io.dicemesh.node.game.CrapsRules;
 import io.dicemesh.node.game.RollResult;
 import io.dicemesh.node.game.Settlement;
 import io.dicemesh.protocol.Bet;
@@ -237,6 +238,8 @@ final class ApiJson {
         o.addProperty("dice_timeout_ms", r.getDiceTimeoutMs());
         o.addProperty("absent_timeout_ms", r.getAbsentTimeoutMs());
         o.addProperty("liars_tolerated", r.getLiarsTolerated());
+        o.addProperty("felt_bets_per_seat", r.getFeltBetsPerSeat() == 0 ? CrapsRules.FELT_BETS_PER_SEAT_DEFAULT
+                : r.getFeltBetsPerSeat());
         return o;
     }
 

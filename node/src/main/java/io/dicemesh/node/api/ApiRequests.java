@@ -10,6 +10,7 @@ import io.dicemesh.crypto.NodeId;
 import io.dicemesh.node.core.ClientRequest;
 import io.dicemesh.node.core.TableId;
 import io.dicemesh.node.game.BetKind;
+import io.dicemesh.node.game.CrapsRules;
 import io.dicemesh.protocol.OddsMultiples;
 import io.dicemesh.protocol.TableRules;
 import java.io.IOException;
@@ -39,7 +40,7 @@ final class ApiRequests {
     private static final Set<String> TRANSFER_FIELDS = Set.of("to", "amount");
     private static final Set<String> CREATE_FIELDS = Set.of("players", "stack", "stacks", "bank", "rules");
     private static final Set<String> RULE_FIELDS = Set.of("min_bet", "max_bet", "odds", "view_timeout_ms",
-            "dice_timeout_ms", "absent_timeout_ms", "liars_tolerated");
+            "dice_timeout_ms", "absent_timeout_ms", "liars_tolerated", "felt_bets_per_seat");
     private static final Set<String> ODDS_FIELDS = Set.of("4", "5", "6", "8", "9", "10");
     private static final Set<String> BACKUP_FIELDS = Set.of("out");
 
@@ -186,7 +187,8 @@ final class ApiRequests {
 
     /**
      * Table rules for a table of {@code players}; every field optional: bets 5..500, 3-4-5x odds, 500 ms view
-     * timeout, 10 s dice timeout, 120 s absent timeout, and liars tolerated 0 below 4 players, else 1.
+     * timeout, 10 s dice timeout, 120 s absent timeout, liars tolerated 0 below 4 players, else 1, and 100 bets a seat
+     * on the felt at most.
      */
     static TableRules rules(JsonObject o, int players) {
         onlyFields(o, RULE_FIELDS);
@@ -196,6 +198,7 @@ final class ApiRequests {
         long dice = optionalLong(o, "dice_timeout_ms", DEFAULT_DICE_TIMEOUT_MS);
         long absent = optionalLong(o, "absent_timeout_ms", DEFAULT_ABSENT_TIMEOUT_MS);
         long liars = optionalLong(o, "liars_tolerated", defaultLiarsTolerated(players));
+        long feltBets = optionalLong(o, "felt_bets_per_seat", CrapsRules.FELT_BETS_PER_SEAT_DEFAULT);
         if (min < 1 || max < min) {
             throw ApiError.badRequest("bet limits must satisfy 1 <= min_bet <= max_bet");
         }
@@ -206,9 +209,14 @@ final class ApiRequests {
         if (liars < 0 || liars > Integer.MAX_VALUE) {
             throw ApiError.badRequest("liars_tolerated must be a non-negative count");
         }
+        if (feltBets < 1 || feltBets > CrapsRules.FELT_BETS_PER_SEAT_MAX) {
+            throw ApiError.badRequest("felt_bets_per_seat must be 1 to " + CrapsRules.FELT_BETS_PER_SEAT_MAX);
+        }
         return TableRules.newBuilder().setMinBet(min).setMaxBet(max).setOdds(odds(o.get("odds")))
                 .setViewTimeoutMs((int) view).setDiceTimeoutMs((int) dice).setAbsentTimeoutMs((int) absent)
-                .setLiarsTolerated((int) liars).build();
+                .setLiarsTolerated((int) liars)
+                // unset when not asked for: a default table's genesis stays as it was before the rule
+                .setFeltBetsPerSeat(o.has("felt_bets_per_seat") ? (int) feltBets : 0).build();
     }
 
     /** DESIGN 5b: no liar tolerated at 3 players or fewer (else no eviction could ever pass), one from 4 on. */

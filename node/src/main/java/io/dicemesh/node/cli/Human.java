@@ -127,7 +127,8 @@ final class Human {
                 + o.get("4") + "-" + o.get("5") + "-" + o.get("6") + "-" + o.get("8") + "-" + o.get("9") + "-"
                 + o.get("10") + "x on 4-5-6-8-9-10, view timeout " + r.get("view_timeout_ms").getAsLong()
                 + " ms, dice timeout " + r.get("dice_timeout_ms").getAsLong() + " ms, absent timeout "
-                + r.get("absent_timeout_ms").getAsLong() + " ms, liars tolerated " + r.get("liars_tolerated"));
+                + r.get("absent_timeout_ms").getAsLong() + " ms, liars tolerated " + r.get("liars_tolerated")
+                + (r.has("felt_bets_per_seat") ? ", felt " + r.get("felt_bets_per_seat") + " bets a player" : ""));
     }
 
     private static String bet(JsonObject b, String me) {

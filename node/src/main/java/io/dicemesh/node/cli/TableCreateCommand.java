@@ -55,6 +55,10 @@ final class TableCreateCommand extends ClientCommand {
                     + "(default 0 for up to 3 players, 1 for 4 or more).")
     Long liarsTolerated;
 
+    @Option(names = "--felt-bets", paramLabel = "N",
+            description = "Most bets one player may have on the felt at once, 1..4096 (default 100).")
+    Long feltBets;
+
     private final List<String> ids = new ArrayList<>();
     private JsonObject rules;
 
@@ -81,6 +85,7 @@ final class TableCreateCommand extends ClientCommand {
         positive("--view-timeout-ms", viewTimeoutMs, "view_timeout_ms");
         positive("--dice-timeout-ms", diceTimeoutMs, "dice_timeout_ms");
         positive("--absent-timeout-ms", absentTimeoutMs, "absent_timeout_ms");
+        positive("--felt-bets", feltBets, "felt_bets_per_seat");
         if (liarsTolerated != null) {
             if (liarsTolerated < 0) {
                 throw usage("--liars-tolerated must not be negative");

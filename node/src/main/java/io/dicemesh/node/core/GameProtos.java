@@ -28,7 +28,13 @@ final class GameProtos {
     static CrapsRules rules(TableRules wire) {
         OddsMultiples o = wire.getOdds();
         return new CrapsRules(wire.getMinBet(), wire.getMaxBet(),
-                new OddsLimits(o.getFour(), o.getFive(), o.getSix(), o.getEight(), o.getNine(), o.getTen()), true);
+                new OddsLimits(o.getFour(), o.getFive(), o.getSix(), o.getEight(), o.getNine(), o.getTen()), true,
+                feltBetsPerSeat(wire));
+    }
+
+    /** The rules' bound of bets a seat may have on the felt: unset (0) on every table from before the rule. */
+    static int feltBetsPerSeat(TableRules wire) {
+        return wire.getFeltBetsPerSeat() == 0 ? CrapsRules.FELT_BETS_PER_SEAT_DEFAULT : wire.getFeltBetsPerSeat();
     }
 
     static OddsMultiples wire(OddsLimits odds) {

@@ -3,6 +3,7 @@ package io.dicemesh.node.core;
 import io.dicemesh.crypto.NodeId;
 import io.dicemesh.protocol.Genesis;
 import io.dicemesh.protocol.OddsMultiples;
+import io.dicemesh.node.game.CrapsRules;
 import io.dicemesh.protocol.TableRules;
 import io.dicemesh.protocol.WireLimits;
 import java.util.HashSet;
@@ -87,6 +88,10 @@ final class GenesisRules {
         }
         if (r.getLiarsTolerated() < 0 || r.getLiarsTolerated() >= Math.max(1, players)) {
             return "liars tolerated must be 0 to " + (Math.max(1, players) - 1) + " at a table of " + players;
+        }
+        if (Integer.compareUnsigned(r.getFeltBetsPerSeat(), CrapsRules.FELT_BETS_PER_SEAT_MAX) > 0) {
+            return "felt bets per seat must be 1 to " + CrapsRules.FELT_BETS_PER_SEAT_MAX + " (0: the default "
+                    + CrapsRules.FELT_BETS_PER_SEAT_DEFAULT + ")";
         }
         return null;
     }

@@ -8,6 +8,7 @@ import io.dicemesh.crypto.NodeId;
 import io.dicemesh.crypto.Sha256;
 import io.dicemesh.crypto.Verified;
 import io.dicemesh.crypto.VerifyResult;
+import io.dicemesh.node.game.CrapsRules;
 import io.dicemesh.node.ledger.Column;
 import io.dicemesh.node.ledger.KvReader;
 import io.dicemesh.node.ledger.LedgerLayout;
@@ -195,9 +196,14 @@ public final class NodeEngine {
         maybeStart(table, now, out);
     }
 
-    /** Auto-accept takes at most a few tables of one creator, and none once this node holds its maximum. */
+    /**
+     * Auto-accept takes at most a few tables of one creator, none once this node holds its maximum, and none whose
+     * rules raise the felt's bound (a stranger's such table would cost this node up to 41 times a default one's
+     * memory and every roll's work): its operator joins those.
+     */
     private boolean mayAutoAccept(PendingTable table) {
-        if (tablesHeld() >= NodeEngineLimits.TABLES_MAX) {
+        if (tablesHeld() >= NodeEngineLimits.TABLES_MAX
+                || GameProtos.feltBetsPerSeat(table.genesis.getRules()) > CrapsRules.FELT_BETS_PER_SEAT_DEFAULT) {
             return false;
         }
         int ofCreator = 0;

@@ -21,8 +21,7 @@ final class BetChecks {
         }
         Bet base = null;
         if (kind.isOdds()) {
-            int baseIndex = felt.indexOf(request.on());
-            base = baseIndex < 0 ? null : felt.get(baseIndex);
+            base = felt.byId(request.on());
             if (base != null && base.seat() != seat) {
                 return Refusal.NOT_PLAYERS_BET;
             }
@@ -51,15 +50,14 @@ final class BetChecks {
         if (amount > stack) {
             return Refusal.INSUFFICIENT_STACK;
         }
-        return felt.betsOf(seat) >= Felt.BETS_PER_SEAT_MAX ? Refusal.FELT_FULL : null;
+        return felt.betsOf(seat) >= rules.feltBetsPerSeat() ? Refusal.FELT_FULL : null;
     }
 
     static Refusal takeDown(Felt felt, int seat, long betId) {
-        int index = felt.indexOf(betId);
-        if (index < 0) {
+        Bet bet = felt.byId(betId);
+        if (bet == null) {
             return Refusal.UNKNOWN_BET;
         }
-        Bet bet = felt.get(index);
         if (bet.seat() != seat) {
             return Refusal.NOT_PLAYERS_BET;
         }

@@ -55,6 +55,10 @@ public final class CrapsTable {
             sum = addOrThrow(sum, addOrThrow(stacks[seat], withdrawn[seat]));
         }
         for (Bet bet : felt) {
+            if (bet.seat() < 0 || bet.seat() >= stacks.length) {
+                throw new IllegalArgumentException("not a valid table state: bet " + bet.id() + " of seat " + bet.seat()
+                        + " at a table of " + stacks.length);
+            }
             this.felt.add(bet);
             sum = addOrThrow(sum, bet.stake());
         }
@@ -158,10 +162,9 @@ public final class CrapsTable {
         if (refusal != null) {
             return Optional.of(refusal);
         }
-        int index = felt.indexOf(betId);
-        Bet bet = felt.get(index);
+        Bet bet = felt.byId(betId);
         int oddsPoint = bet.kind().isOdds() ? felt.oddsPointOf(bet, point) : 0;
-        felt.remove(index);
+        felt.remove(betId);
         stacks[seat] += bet.stake();
         sums.removed(FeltSums.Figures.of(bet, point, oddsPoint));
         return Optional.empty();
@@ -211,18 +214,19 @@ public final class CrapsTable {
     /** Settles every bet against the pre-roll state; survivors are compacted to the front, keeping their order. */
     private void settle(int die1, int die2, List<BetOutcome> outcomes) {
         int total = die1 + die2;
-        int size = felt.size();
+        List<Bet> bets = felt.copy();
+        int size = bets.size();
         if (oddsPointScratch.length < size) {
             oddsPointScratch = new int[Math.max(size, 2 * oddsPointScratch.length)];
         }
         // Odds follow their base's pre-roll point, and the base may leave the felt on this very roll.
         for (int i = 0; i < size; i++) {
-            Bet bet = felt.get(i);
+            Bet bet = bets.get(i);
             oddsPointScratch[i] = bet.kind().isOdds() ? felt.oddsPointOf(bet, point) : 0;
         }
-        int kept = 0;
+        List<Bet> survivors = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            Bet bet = felt.get(i);
+            Bet bet = bets.get(i);
             int oddsPoint = oddsPointScratch[i];
             Effect effect = BetResolver.effect(bet, point, oddsPoint, die1, die2);
             Bet survivor = switch (effect) {
@@ -250,10 +254,10 @@ public final class CrapsTable {
                 }
             };
             if (survivor != null) {
-                felt.set(kept++, survivor);
+                survivors.add(survivor);
             }
         }
-        felt.truncate(kept);
+        felt.replaceAll(survivors);
     }
 
     private void pay(Bet bet, Effect effect, long winnings, List<BetOutcome> outcomes) {
@@ -359,7 +363,7 @@ public final class CrapsTable {
             stakes += bet.stake();
         }
         for (Settlement.SettledBet s : settled) {
-            felt.remove(felt.indexOf(s.bet().id()));
+            felt.remove(s.bet().id());
         }
         long paid = Math.min(value.floor(), Math.addExact(bank, stakes));
         bank = bank + stakes - paid + bond;
@@ -451,11 +455,11 @@ public final class CrapsTable {
     }
 
     private Bet feltBet(long betId) {
-        int index = felt.indexOf(betId);
-        if (index < 0) {
+        Bet bet = felt.byId(betId);
+        if (bet == null) {
             throw new IllegalArgumentException("no bet " + betId + " on the felt");
         }
-        return felt.get(index);
+        return bet;
     }
 
     /** The smallest id the next bet may use. */

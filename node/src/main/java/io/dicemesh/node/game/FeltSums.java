@@ -94,8 +94,7 @@ final class FeltSums {
             Arrays.fill(own, 0);
         }
         saturated = false;
-        for (int i = 0; i < felt.size(); i++) {
-            Bet bet = felt.get(i);
+        for (Bet bet : felt.copy()) {
             add(Figures.of(bet, tablePoint, bet.kind().isOdds() ? felt.oddsPointOf(bet, tablePoint) : 0), 1);
         }
         valid = true;

@@ -325,11 +325,11 @@ class AdminServerTest {
 
         JsonObject custom = JsonParser.parseString("{\"min_bet\":10,\"max_bet\":1000,\"odds\":{\"6\":10},"
                 + "\"view_timeout_ms\":800,\"dice_timeout_ms\":2000,\"absent_timeout_ms\":3000,"
-                + "\"liars_tolerated\":0}").getAsJsonObject();
+                + "\"liars_tolerated\":0,\"felt_bets_per_seat\":4096}").getAsJsonObject();
         api.createTable(List.of(ME.hex()), 300, 900, custom);
         TableRules want = rules().toBuilder().setMinBet(10).setMaxBet(1000).setViewTimeoutMs(800)
                 .setDiceTimeoutMs(2000).setAbsentTimeoutMs(3000).setOdds(rules().getOdds().toBuilder().setSix(10))
-                .build();
+                .setFeltBetsPerSeat(4096).build();
         assertEquals(new ClientRequest.CreateTable(List.of(ME), List.of(300L), 900, want), node.submitted.get(1));
         send("POST", "/v1/tables", "{\"players\":[\"" + ME.hex() + "\",\"" + OTHER.hex()
                 + "\"],\"stacks\":[100,200],\"bank\":50,\"rules\":{\"odds\":2}}");
@@ -356,6 +356,8 @@ class AdminServerTest {
             "{" + p + ",\"stacks\":[1,2],\"bank\":1}", "{" + p + ",\"stack\":1,\"bank\":-1}",
             "{" + p + ",\"stack\":1,\"bank\":1,\"rules\":{\"min_bet\":50,\"max_bet\":10}}",
             "{" + p + ",\"stack\":1,\"bank\":1,\"rules\":{\"odds\":0}}",
+            "{" + p + ",\"stack\":1,\"bank\":1,\"rules\":{\"felt_bets_per_seat\":0}}",
+            "{" + p + ",\"stack\":1,\"bank\":1,\"rules\":{\"felt_bets_per_seat\":4097}}",
             "{" + p + ",\"stack\":1,\"bank\":1,\"rules\":{\"odds\":{\"7\":3}}}",
             "{" + p + ",\"stack\":1,\"bank\":1,\"rules\":{\"minbet\":5}}", "{" + p + ",\"stack\":1,\"bank\":1,\"x\":1}",
             "{\"players\":\"" + ME.hex() + "\",\"stack\":1,\"bank\":1}"};
@@ -391,7 +393,7 @@ class AdminServerTest {
         assertEquals(JsonParser.parseString("[2,4]"), t.get("last_dice"));
         assertEquals(JsonParser.parseString("{\"min_bet\":5,\"max_bet\":500,\"odds\":{\"4\":3,\"5\":4,\"6\":5,"
                 + "\"8\":5,\"9\":4,\"10\":3},\"view_timeout_ms\":500,\"dice_timeout_ms\":10000,"
-                + "\"absent_timeout_ms\":120000,\"liars_tolerated\":0}"), t.get("rules"));
+                + "\"absent_timeout_ms\":120000,\"liars_tolerated\":0,\"felt_bets_per_seat\":100}"), t.get("rules"));
         assertEquals(new ClientRequest.ShowTable(T), node.submitted.get(1));
     }
 

@@ -117,12 +117,12 @@ class ClientCommandsTest {
 
         JsonObject created = json(ok("table", "create", "--players", me, "--stack", "50", "--bank", "500",
                 "--min-bet", "1", "--max-bet", "20", "--odds", "2", "--view-timeout-ms", "800",
-                "--absent-timeout-ms", "3000", "--liars-tolerated", "0", "--json"));
+                "--absent-timeout-ms", "3000", "--liars-tolerated", "0", "--felt-bets", "250", "--json"));
         String second = created.get("table").getAsString();
         JsonObject rules = json(ok("table", "show", second, "--json")).getAsJsonObject("rules");
         assertEquals(JsonParser.parseString("{\"min_bet\":1,\"max_bet\":20,\"odds\":{\"4\":2,\"5\":2,\"6\":2,"
                 + "\"8\":2,\"9\":2,\"10\":2},\"view_timeout_ms\":800,\"dice_timeout_ms\":10000,"
-                + "\"absent_timeout_ms\":3000,\"liars_tolerated\":0}"), rules);
+                + "\"absent_timeout_ms\":3000,\"liars_tolerated\":0,\"felt_bets_per_seat\":250}"), rules);
     }
 
     @Test

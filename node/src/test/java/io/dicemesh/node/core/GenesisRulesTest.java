@@ -1,5 +1,6 @@
 package io.dicemesh.node.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,5 +132,16 @@ class GenesisRulesTest {
         badRules("liars tolerated", r -> r.setLiarsTolerated(n));
         badRules("liars tolerated", r -> r.setLiarsTolerated(Integer.MAX_VALUE));
         badRules("liars tolerated", r -> r.setLiarsTolerated(-1)); // uint32 on the wire: 2^32 - 1
+    }
+
+    @Test
+    void feltBetsPerSeatIsUnsetOrOneToAFullIntentBatch() {
+        fine(good.toBuilder().setRules(good.getRules().toBuilder().setFeltBetsPerSeat(0)).build());
+        fine(good.toBuilder().setRules(good.getRules().toBuilder().setFeltBetsPerSeat(1)).build());
+        fine(good.toBuilder().setRules(good.getRules().toBuilder().setFeltBetsPerSeat(4096)).build());
+        badRules("felt bets per seat", r -> r.setFeltBetsPerSeat(4097));
+        badRules("felt bets per seat", r -> r.setFeltBetsPerSeat(-1)); // uint32 on the wire: 2^32 - 1
+        assertEquals(100, GameProtos.rules(good.getRules()).feltBetsPerSeat(), "unset: the old bound");
+        assertEquals(7, GameProtos.rules(good.getRules().toBuilder().setFeltBetsPerSeat(7).build()).feltBetsPerSeat());
     }
 }

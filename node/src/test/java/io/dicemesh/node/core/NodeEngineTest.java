@@ -123,6 +123,30 @@ class NodeEngineTest {
         }
     }
 
+    @Test
+    void autoAcceptLeavesATableWithARaisedFeltBoundToTheOperatorAndItsFullFeltPlays() {
+        TableRules raised = RULES.toBuilder().setFeltBetsPerSeat(4096).build();
+        try (EngineHarness h = new EngineHarness(2, SEED, EngineConfig.defaults(), StoreProvider.memory())) {
+            ClientResult.TableCreated created = assertInstanceOf(ClientResult.TableCreated.class,
+                    h.commandAndPump(0, new ClientRequest.CreateTable(h.ids(0, 1), List.of(1_000_000L, 1_000_000L),
+                            10_000_000, raised)));
+            TableId t = created.table();
+            h.advance(2_000);
+            assertTrue(h.engine(1).hasPendingInvite(t), "node 1 has the invite but does not take it by itself");
+            assertTrue(h.engine(1).tableIds().isEmpty());
+            assertEquals(new ClientResult.Joined(t), h.commandAndPump(1, new ClientRequest.JoinTable(t)));
+            h.advance(1_000);
+            assertEquals(List.of(t), h.engine(1).tableIds());
+            List<ClientRequest.PlaceBet> bets = new ArrayList<>();
+            for (int i = 0; i < 4096; i++) {
+                bets.add(new ClientRequest.PlaceBet(t, BetKind.PLACE, 100, 6, 0));
+            }
+            ClientResult placed = h.commandAndPump(1, new ClientRequest.PlaceBets(t, List.of(), bets));
+            h.advance(1_000);
+            assertEquals(4096, sameStateEverywhere(h, t, 0, 1).getFeltCount(), placed.toString());
+        }
+    }
+
     private static byte[] genesisBytes(EngineHarness h, int node, TableId t) {
         try {
             byte[] record = h.store(node).get(Column.TABLES, LedgerLayout.tableKey(LedgerLayout.GENESIS, t.bytes()));

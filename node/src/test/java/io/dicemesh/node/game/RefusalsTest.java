@@ -19,6 +19,7 @@ import static io.dicemesh.node.game.Refusal.OVER_MAX;
 import static io.dicemesh.node.game.Refusal.UNDER_MIN;
 import static io.dicemesh.node.game.Refusal.UNKNOWN_BET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -140,12 +141,29 @@ class RefusalsTest {
     @Test
     void aSeatWithItsMostBetsOnTheFeltIsRefusedFeltFullAndTheOthersStillBet() {
         TableDriver t = TableDriver.twoPlayers();
-        for (int i = 0; i < Felt.BETS_PER_SEAT_MAX; i++) {
+        for (int i = 0; i < Felt.BETS_PER_SEAT_DEFAULT; i++) {
             t.bet(0, FIELD, 5);
         }
         assertEquals(Refusal.FELT_FULL, t.refused(0, BetRequest.of(FIELD, 5)));
         assertEquals(OVER_MAX, t.refused(0, BetRequest.of(FIELD, 1_000_000_000L)),
                 "an earlier reason still comes first");
         t.bet(1, FIELD, 5);
+    }
+
+    @Test
+    void aTableWhoseRulesAllowAFullIntentBatchOfBetsASeatTakesThemAndTakesThemDown() {
+        CrapsRules rules = new CrapsRules(5, 500, OddsLimits.THREE_FOUR_FIVE, true, Felt.BETS_PER_SEAT_MAX);
+        TableDriver t = TableDriver.of(rules, 1_000_000_000L, 1_000_000L, 1_000_000L);
+        long[] ids = new long[Felt.BETS_PER_SEAT_MAX];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = t.bet(0, BetKind.PLACE, 5, 6); // off on the come-out: no bond, no exposure
+        }
+        assertEquals(Refusal.FELT_FULL, t.refused(0, BetRequest.onNumber(BetKind.PLACE, 5, 8)));
+        t.bet(1, BetKind.PLACE, 5, 8);
+        for (long id : ids) {
+            assertTrue(t.takeDown(0, id).isEmpty());
+        }
+        assertEquals(1, t.table.felt().size());
+        t.bet(0, BetKind.PLACE, 5, 6);
     }
 }

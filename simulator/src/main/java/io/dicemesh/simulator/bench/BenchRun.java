@@ -30,14 +30,18 @@ import org.HdrHistogram.Recorder;
  * admin API's batch route, client c betting at the tables t with t mod clients = c, one request in flight per
  * client (closed loop), or requests started on a fixed schedule (open loop, latency from each scheduled start).
  *
- * <p>The felt holds at most 100 bets a seat and the "bets" workload has no rolls, so each request also takes down
- * the bets that seat's previous request placed (in the same intent batch, before its bets): the felt holds one
- * request's bets a seat, and the take-downs are extra work the figures carry (bets/s counts placed bets only).
- * Workload "game" adds a roll to one request in six, whose bets are then settled instead.
+ * <p>The "bets" workload has no rolls, so each request also takes down the bets that seat's previous request placed
+ * (before its bets): the felt holds one request's bets a seat (the tables' rules let a seat have max(100, batch) on
+ * the felt), and the take-downs are extra work the figures carry (bets/s counts placed bets only). They go in the
+ * same intent batch while bets and take-downs fit in one (2 x batch at most {@link #INTENTS_PER_REQUEST_MAX}); a
+ * larger batch's request is two calls in turn, the take-downs then the bets, and its latency covers both. Workload
+ * "game" adds a roll to one request in six, whose bets are then settled instead.
  */
 public final class BenchRun {
-    /** Bets a seat may have on the felt (the game's limit); a batch must fit in it. */
-    public static final int FELT_BETS_PER_SEAT = 100;
+    /** Bets and take-downs one call of the batch route carries at most (one intent batch). */
+    public static final int INTENTS_PER_REQUEST_MAX = io.dicemesh.protocol.WireLimits.INTENTS_PER_BATCH_MAX;
+    /** Bets a seat may have on the felt at tables whose rules do not raise it. */
+    static final int FELT_BETS_DEFAULT = 100;
     static final long STACK = 1_000_000_000L;
     static final long BANK = 1_000_000_000_000L;
     static final int[] PLACE_NUMBERS = {4, 5, 6, 8, 9, 10};
@@ -71,9 +75,8 @@ public final class BenchRun {
                 return "--tables must be --clients (" + clients + ") to 1000, so every client has a table, not "
                         + tables;
             }
-            if (batch < 1 || batch > FELT_BETS_PER_SEAT) {
-                return "--batch must be 1 to " + FELT_BETS_PER_SEAT + " (a seat's felt holds " + FELT_BETS_PER_SEAT
-                        + " bets, and the bets workload has no rolls), not " + batch;
+            if (batch < 1 || batch > INTENTS_PER_REQUEST_MAX) {
+                return "--batch must be 1 to " + INTENTS_PER_REQUEST_MAX + " (one intent batch), not " + batch;
             }
             if (rate < 0 || rate > 10_000_000) {
                 return "--rate must be 0 (closed loop) to 10000000 bets/s, not " + rate;
@@ -149,6 +152,7 @@ public final class BenchRun {
             JsonObject rules = new JsonObject();
             rules.addProperty("min_bet", 1);
             rules.addProperty("max_bet", 100);
+            rules.addProperty("felt_bets_per_seat", Math.max(FELT_BETS_DEFAULT, config.batch()));
             Map<String, List<Integer>> tables = meshTables.create(config.tables(), config.players(), STACK, BANK,
                     rules);
             List<String> ids = new ArrayList<>(tables.keySet());
@@ -311,6 +315,10 @@ public final class BenchRun {
                 b.addProperty("number", PLACE_NUMBERS[r.nextInt(PLACE_NUMBERS.length)]);
                 bets.add(b);
             }
+            if (!downs.isEmpty() && downs.size() + bets.size() > INTENTS_PER_REQUEST_MAX) {
+                countTakeDowns(api.placeBets(table, new JsonArray(), downs));
+                downs = new JsonArray();
+            }
             JsonObject answer = api.placeBets(table, bets, downs);
             long accepted = 0;
             for (JsonElement e : answer.getAsJsonArray("bets")) {
@@ -320,17 +328,21 @@ public final class BenchRun {
                     mine.add(b.get("bet_id").getAsLong());
                 }
             }
-            if (answer.has("take_down")) {
-                for (JsonElement e : answer.getAsJsonArray("take_down")) {
-                    takenDown.addAndGet(e.getAsJsonObject().get("accepted").getAsBoolean() ? 1 : 0);
-                }
-            }
+            countTakeDowns(answer);
             placed.addAndGet(accepted);
             refused.addAndGet(bets.size() - accepted);
         } catch (ApiException | RuntimeException e) {
             errors.incrementAndGet();
             if (errors.get() <= 3) {
                 say("request to node" + node + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void countTakeDowns(JsonObject answer) {
+        if (answer.has("take_down")) {
+            for (JsonElement e : answer.getAsJsonArray("take_down")) {
+                takenDown.addAndGet(e.getAsJsonObject().get("accepted").getAsBoolean() ? 1 : 0);
             }
         }
     }

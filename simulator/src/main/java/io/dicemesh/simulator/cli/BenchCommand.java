@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).", defaultValue = "8")
     int clients;
 
-    @Option(names = "--batch", description = "Bets per request, 1 to " + BenchRun.FELT_BETS_PER_SEAT
+    @Option(names = "--batch", description = "Bets per request, 1 to " + BenchRun.INTENTS_PER_REQUEST_MAX
             + " (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     int batch;
 

@@ -1,5 +1,6 @@
 package io.dicemesh.simulator.live;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.dicemesh.node.api.ApiClient;
 import io.dicemesh.node.api.ApiException;
@@ -66,7 +67,13 @@ public final class MeshTables {
         long deadline = System.nanoTime() + START_TIMEOUT_MS * 1_000_000;
         for (Map.Entry<String, List<Integer>> e : tables.entrySet()) {
             for (int p : e.getValue()) {
-                while (!"active".equals(status(p, e.getKey()))) {
+                String status;
+                while (!"active".equals(status = status(p, e.getKey()))) {
+                    if (!"waiting".equals(status)) { // rules a node does not take by itself (a raised felt bound)
+                        for (int q : e.getValue()) {
+                            joinIfInvited(q, e.getKey());
+                        }
+                    }
                     if (System.nanoTime() > deadline) {
                         throw new IOException("table " + e.getKey().substring(0, 8) + " did not start on node" + p
                                 + " within " + START_TIMEOUT_MS / 1000 + " s: " + LocalMesh.tail(mesh.node(p).log(),
@@ -77,6 +84,20 @@ public final class MeshTables {
             }
         }
         return tables;
+    }
+
+    /** Joins the table at that node when the node lists it as an invite it has not accepted. */
+    private void joinIfInvited(int node, String table) {
+        try {
+            for (JsonElement e : clients.get(node).tables().getAsJsonArray("tables")) {
+                JsonObject t = e.getAsJsonObject();
+                if (t.get("table").getAsString().equals(table) && "invited".equals(t.get("status").getAsString())) {
+                    clients.get(node).join(table);
+                }
+            }
+        } catch (ApiException | RuntimeException e) {
+            // asked again on the next look while the table waits
+        }
     }
 
     /** The table's status on that node ("active", ...), or "unknown" when the node does not answer. */
