@@ -215,8 +215,9 @@ final class ApiRequests {
         return TableRules.newBuilder().setMinBet(min).setMaxBet(max).setOdds(odds(o.get("odds")))
                 .setViewTimeoutMs((int) view).setDiceTimeoutMs((int) dice).setAbsentTimeoutMs((int) absent)
                 .setLiarsTolerated((int) liars)
-                // unset when not asked for: a default table's genesis stays as it was before the rule
-                .setFeltBetsPerSeat(o.has("felt_bets_per_seat") ? (int) feltBets : 0).build();
+                // the default stays unset: a default table's genesis is as it was before the rule, which older
+                // builds also take
+                .setFeltBetsPerSeat(feltBets == CrapsRules.FELT_BETS_PER_SEAT_DEFAULT ? 0 : (int) feltBets).build();
     }
 
     /** DESIGN 5b: no liar tolerated at 3 players or fewer (else no eviction could ever pass), one from 4 on. */

@@ -143,6 +143,16 @@ public final class CrapsTable {
         return Math.max(0, bond - stack);
     }
 
+    /** The felt's own count of the seat's bets (the invariants compare it with a count over the bets). */
+    int feltBetsOf(int seat) {
+        return felt.betsOf(seat);
+    }
+
+    /** The felt's own sum of the odds on a base bet (the invariants compare it with a sum over the bets). */
+    long feltOddsStakeOn(long baseBetId) {
+        return felt.oddsStakeOn(baseBetId);
+    }
+
     /** The seat's reveal bond for the next roll as the felt stands (see {@link RevealBond}). */
     public long revealBond(int seat) {
         requireSeat(seat);
@@ -203,11 +213,15 @@ public final class CrapsTable {
     /** While the bank could not pay the worst next roll, the newest bet goes back to its owner. */
     private void returnWhileUncovered(List<BetOutcome> outcomes) {
         while (bank < RollExposure.worst(sums())) {
-            // Odds are always newer than their base, so a base bet never goes back before its odds.
-            Bet bet = felt.removeLast();
+            // Odds are always newer than their base, so a base bet never goes back before its odds, and the
+            // newest bet's base is still on the felt to give its odds point.
+            Bet bet = felt.newest();
+            int oddsPoint = bet.kind().isOdds() ? felt.oddsPointOf(bet, point) : 0;
+            felt.remove(bet.id());
             stacks[bet.seat()] += bet.stake();
             outcomes.add(new BetOutcome(bet.id(), bet.seat(), Outcome.RETURNED, bet.stake(), 0));
-            feltChanged();
+            // subtracted, not walked again: a felt of thousands returned bet by bet stays linear
+            sums.removed(FeltSums.Figures.of(bet, point, oddsPoint));
         }
     }
 

@@ -2,6 +2,7 @@ package io.dicemesh.node.game;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,16 +102,21 @@ final class Felt {
         return bet;
     }
 
-    /** Takes the newest bet off the felt and returns it. */
-    Bet removeLast() {
+    /** The newest bet on the felt. */
+    Bet newest() {
         trimHoles();
         if (order.isEmpty()) {
             throw new IllegalStateException("the felt is empty");
         }
-        return remove(order.get(order.size() - 1).id());
+        return order.get(order.size() - 1);
     }
 
-    /** The bets in placing order: a copy. */
+    /** Takes the newest bet off the felt and returns it. */
+    Bet removeLast() {
+        return remove(newest().id());
+    }
+
+    /** The bets in placing order: an unmodifiable copy. */
     List<Bet> copy() {
         List<Bet> out = new ArrayList<>(placeById.size());
         for (Bet bet : order) {
@@ -118,7 +124,7 @@ final class Felt {
                 out.add(bet);
             }
         }
-        return out;
+        return Collections.unmodifiableList(out);
     }
 
     /** Replaces the whole felt with {@code bets}, in that order (a roll's survivors, in their old order). */

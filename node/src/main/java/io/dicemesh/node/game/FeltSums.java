@@ -26,7 +26,17 @@ final class FeltSums {
     }
 
     /** One bet's figures: its stake if some pair makes it lose on the next roll, and its winnings on each pair. */
-    record Figures(int seat, long risk, long[] winnings) {
+    static final class Figures {
+        private final int seat;
+        private final long risk;
+        private final long[] winnings;
+
+        private Figures(int seat, long risk, long[] winnings) {
+            this.seat = seat;
+            this.risk = risk;
+            this.winnings = winnings;
+        }
+
         static Figures of(Bet bet, int tablePoint, int oddsPoint) {
             long risk = PayingPairs.canLose(bet, tablePoint, oddsPoint) ? bet.stake() : 0;
             long[] byPair = new long[DiceTotals.PAIRS];
@@ -34,6 +44,19 @@ final class FeltSums {
                 byPair[pair] = Payouts.winnings(bet, oddsPoint, DiceTotals.pairDie1(pair) + DiceTotals.pairDie2(pair));
             }
             return new Figures(bet.seat(), risk, byPair);
+        }
+
+        int seat() {
+            return seat;
+        }
+
+        long risk() {
+            return risk;
+        }
+
+        /** The bet's gross winnings if the next roll shows this pair (0 where it does not win). */
+        long winnings(int pair) {
+            return winnings[pair];
         }
     }
 
@@ -108,7 +131,7 @@ final class FeltSums {
             ownStakesAtRisk[seat] = plus(ownStakesAtRisk[seat], bet.risk(), sign);
         }
         for (int pair = 0; pair < DiceTotals.PAIRS; pair++) {
-            long w = bet.winnings()[pair];
+            long w = bet.winnings(pair);
             if (w != 0) {
                 winnings[pair] = plus(winnings[pair], w, sign);
                 ownWinnings[seat][pair] = plus(ownWinnings[seat][pair], w, sign);

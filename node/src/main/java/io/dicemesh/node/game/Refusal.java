@@ -12,7 +12,7 @@ public enum Refusal {
     OVER_MAX("over-max"),
     ODDS_OVER_LIMIT("odds-over-limit"),
     INSUFFICIENT_STACK("insufficient-stack"),
-    /** Not in CRAPS.md: a seat already has {@link Felt#BETS_PER_SEAT_MAX} bets on the felt (a bound of dicemesh's). */
+    /** Not in CRAPS.md: a seat already has the rules' most bets on the felt (100 unless raised; dicemesh's bound). */
     FELT_FULL("felt-full"),
     BANK_CANNOT_COVER("bank-cannot-cover"),
     /** Not in CRAPS.md: the bet would leave some player's reveal bond uncovered, or more so (DESIGN 5b). */

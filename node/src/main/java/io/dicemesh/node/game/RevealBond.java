@@ -21,7 +21,7 @@ final class RevealBond {
             long mine = own ? FeltSums.saturatingAdd(sums.ownStakesAtRisk(seat), risk) : sums.ownStakesAtRisk(seat);
             long worstOthers = 0;
             for (int pair = 0; pair < DiceTotals.PAIRS; pair++) {
-                long add = extra == null ? 0 : extra.winnings()[pair];
+                long add = extra == null ? 0 : extra.winnings(pair);
                 long allPair = FeltSums.saturatingAdd(sums.winnings(pair), add);
                 long minePair = own ? FeltSums.saturatingAdd(sums.ownWinnings(seat, pair), add)
                         : sums.ownWinnings(seat, pair);

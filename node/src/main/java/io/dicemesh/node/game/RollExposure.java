@@ -22,7 +22,7 @@ final class RollExposure {
     static long worstWith(FeltSums sums, FeltSums.Figures extra) {
         long worst = 0;
         for (int pair = 0; pair < DiceTotals.PAIRS; pair++) {
-            worst = Math.max(worst, FeltSums.saturatingAdd(sums.winnings(pair), extra.winnings()[pair]));
+            worst = Math.max(worst, FeltSums.saturatingAdd(sums.winnings(pair), extra.winnings(pair)));
         }
         return worst;
     }

@@ -31,9 +31,29 @@ final class TableInvariants {
         List<Bet> felt = table.felt();
         Map<Long, Bet> earlier = new HashMap<>(); // bets before the one checked, by id: the check stays linear
         Map<Long, Long> oddsOn = new HashMap<>();
+        int[] perSeat = new int[table.seats()];
         for (Bet bet : felt) {
             checkBet(earlier, oddsOn, bet);
             earlier.put(bet.id(), bet);
+            perSeat[bet.seat()]++;
+        }
+        // the felt's kept counts and odds sums (what placements read) must equal the bets they summarize
+        for (int seat = 0; seat < perSeat.length; seat++) {
+            if (perSeat[seat] > table.rules().feltBetsPerSeat()) {
+                throw violation("seat " + seat + " has " + perSeat[seat] + " bets on the felt, over the rules' "
+                        + table.rules().feltBetsPerSeat());
+            }
+            if (perSeat[seat] != table.feltBetsOf(seat)) {
+                throw violation("seat " + seat + ": the felt counts " + table.feltBetsOf(seat) + " bets, holds "
+                        + perSeat[seat]);
+            }
+        }
+        for (Bet bet : felt) {
+            long odds = oddsOn.getOrDefault(bet.id(), 0L);
+            if (odds != table.feltOddsStakeOn(bet.id())) {
+                throw violation(bet, "odds on it sum to " + odds + ", the felt keeps "
+                        + table.feltOddsStakeOn(bet.id()));
+            }
         }
         checkConservation(felt);
     }

@@ -31,8 +31,8 @@ import org.HdrHistogram.Recorder;
  * client (closed loop), or requests started on a fixed schedule (open loop, latency from each scheduled start).
  *
  * <p>The "bets" workload has no rolls, so each request also takes down the bets that seat's previous request placed
- * (before its bets): the felt holds one request's bets a seat (the tables' rules let a seat have max(100, batch) on
- * the felt), and the take-downs are extra work the figures carry (bets/s counts placed bets only). They go in the
+ * (before its bets): the felt holds one request's bets a seat (the tables' rules let a seat have 2 x batch on the
+ * felt, at least 100 and at most 4,096), and the take-downs are extra work the figures carry (bets/s counts placed bets only). They go in the
  * same intent batch while bets and take-downs fit in one (2 x batch at most {@link #INTENTS_PER_REQUEST_MAX}); a
  * larger batch's request is two calls in turn, the take-downs then the bets, and its latency covers both. Workload
  * "game" adds a roll to one request in six, whose bets are then settled instead.
@@ -152,7 +152,7 @@ public final class BenchRun {
             JsonObject rules = new JsonObject();
             rules.addProperty("min_bet", 1);
             rules.addProperty("max_bet", 100);
-            rules.addProperty("felt_bets_per_seat", Math.max(FELT_BETS_DEFAULT, config.batch()));
+            rules.addProperty("felt_bets_per_seat", feltBound(config.batch()));
             Map<String, List<Integer>> tables = meshTables.create(config.tables(), config.players(), STACK, BANK,
                     rules);
             List<String> ids = new ArrayList<>(tables.keySet());
@@ -316,7 +316,14 @@ public final class BenchRun {
                 bets.add(b);
             }
             if (!downs.isEmpty() && downs.size() + bets.size() > INTENTS_PER_REQUEST_MAX) {
-                countTakeDowns(api.placeBets(table, new JsonArray(), downs));
+                try {
+                    countTakeDowns(api.placeBets(table, new JsonArray(), downs));
+                } catch (ApiException | RuntimeException e) {
+                    for (JsonElement id : downs) { // not known to be down: a later request takes them down
+                        mine.add(id.getAsLong());
+                    }
+                    throw e;
+                }
                 downs = new JsonArray();
             }
             JsonObject answer = api.placeBets(table, bets, downs);
@@ -337,6 +344,15 @@ public final class BenchRun {
                 say("request to node" + node + " failed: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * The tables' bound of bets a seat: room for two requests' bets (the open loop may overlap two at a seat),
+     * at least the default and at most what a table's rules may set.
+     */
+    static int feltBound(int batch) {
+        return Math.min(io.dicemesh.node.game.CrapsRules.FELT_BETS_PER_SEAT_MAX,
+                Math.max(FELT_BETS_DEFAULT, 2 * batch));
     }
 
     private void countTakeDowns(JsonObject answer) {
