@@ -48,7 +48,7 @@ class SimMainTest {
                 {"run", "--byzantine", "5"}, {"run", "--slots", "0"}, {"run", "--skew-ms", "-1"},
                 {"run", "--crashes", "-2"}, {"run", "--no-such-option"}, {"swarm", "--seeds", "0"},
                 {"swarm", "--minutes", "-1"}, {"swarm", "--seeds", "3", "--minutes", "1"}, {"bogus"},
-                {"bench", "--batch", "0"}, {"bench", "--batch", "101"}, {"bench", "--clients", "8", "--tables", "4"},
+                {"bench", "--batch", "0"}, {"bench", "--batch", "4097"}, {"bench", "--clients", "8", "--tables", "4"},
                 {"bench", "--workload", "poker"}, {"bench", "--rate", "-5"}, {"bench", "--duration", "0s"},
                 {"bench", "--players", "0"}, {"live", "--pace-ms", "-1"}, {"live", "--pace-ms", "60001"}};
         for (String[] args : bad) {
