@@ -238,8 +238,7 @@ final class ApiJson {
         o.addProperty("dice_timeout_ms", r.getDiceTimeoutMs());
         o.addProperty("absent_timeout_ms", r.getAbsentTimeoutMs());
         o.addProperty("liars_tolerated", r.getLiarsTolerated());
-        o.addProperty("felt_bets_per_seat", r.getFeltBetsPerSeat() == 0 ? CrapsRules.FELT_BETS_PER_SEAT_DEFAULT
-                : r.getFeltBetsPerSeat());
+        o.addProperty("felt_bets_per_seat", CrapsRules.feltBetsPerSeatOf(r.getFeltBetsPerSeat()));
         return o;
     }
 

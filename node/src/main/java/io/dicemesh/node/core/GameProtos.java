@@ -32,9 +32,9 @@ final class GameProtos {
                 feltBetsPerSeat(wire));
     }
 
-    /** The rules' bound of bets a seat may have on the felt: unset (0) on every table from before the rule. */
+    /** The rules' bound of bets a seat may have on the felt (see {@link CrapsRules#feltBetsPerSeatOf}). */
     static int feltBetsPerSeat(TableRules wire) {
-        return wire.getFeltBetsPerSeat() == 0 ? CrapsRules.FELT_BETS_PER_SEAT_DEFAULT : wire.getFeltBetsPerSeat();
+        return CrapsRules.feltBetsPerSeatOf(wire.getFeltBetsPerSeat());
     }
 
     static OddsMultiples wire(OddsLimits odds) {

@@ -1,9 +1,9 @@
 package io.dicemesh.node.core;
 
 import io.dicemesh.crypto.NodeId;
+import io.dicemesh.node.game.CrapsRules;
 import io.dicemesh.protocol.Genesis;
 import io.dicemesh.protocol.OddsMultiples;
-import io.dicemesh.node.game.CrapsRules;
 import io.dicemesh.protocol.TableRules;
 import io.dicemesh.protocol.WireLimits;
 import java.util.HashSet;

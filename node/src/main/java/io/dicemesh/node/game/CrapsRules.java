@@ -10,9 +10,14 @@ import java.util.Objects;
  */
 public record CrapsRules(long minBet, long maxBet, OddsLimits odds, boolean revealBond, int feltBetsPerSeat) {
     /** Bets a seat may have on the felt when the table's rules do not say (every table before the rule existed). */
-    public static final int FELT_BETS_PER_SEAT_DEFAULT = Felt.BETS_PER_SEAT_DEFAULT;
+    public static final int FELT_BETS_PER_SEAT_DEFAULT = 100;
     /** The most bets a table's rules may let one seat have on the felt: one full intent batch of them. */
-    public static final int FELT_BETS_PER_SEAT_MAX = Felt.BETS_PER_SEAT_MAX;
+    public static final int FELT_BETS_PER_SEAT_MAX = 4096;
+
+    /** The bound a genesis's {@code felt_bets_per_seat} sets: unset (0) on every table from before the rule. */
+    public static int feltBetsPerSeatOf(int wireValue) {
+        return wireValue == 0 ? FELT_BETS_PER_SEAT_DEFAULT : wireValue;
+    }
 
     /** CRAPS.md's rules alone, without the reveal bond. */
     public CrapsRules(long minBet, long maxBet, OddsLimits odds) {
@@ -21,7 +26,7 @@ public record CrapsRules(long minBet, long maxBet, OddsLimits odds, boolean reve
 
     /** With the default bound of bets a seat may have on the felt. */
     public CrapsRules(long minBet, long maxBet, OddsLimits odds, boolean revealBond) {
-        this(minBet, maxBet, odds, revealBond, Felt.BETS_PER_SEAT_DEFAULT);
+        this(minBet, maxBet, odds, revealBond, FELT_BETS_PER_SEAT_DEFAULT);
     }
 
     public CrapsRules {
@@ -30,9 +35,9 @@ public record CrapsRules(long minBet, long maxBet, OddsLimits odds, boolean reve
         if (minBet < 1 || maxBet < minBet) {
             throw new IllegalArgumentException("need 1 <= minBet <= maxBet, got " + minBet + ".." + maxBet);
         }
-        if (feltBetsPerSeat < 1 || feltBetsPerSeat > Felt.BETS_PER_SEAT_MAX) {
+        if (feltBetsPerSeat < 1 || feltBetsPerSeat > FELT_BETS_PER_SEAT_MAX) {
             throw new IllegalArgumentException("bets a seat may have on the felt must be 1 to "
-                    + Felt.BETS_PER_SEAT_MAX + ", got " + feltBetsPerSeat);
+                    + FELT_BETS_PER_SEAT_MAX + ", got " + feltBetsPerSeat);
         }
     }
 }

@@ -17,11 +17,6 @@ import java.util.Map;
  * the bets, so removals cost O(1) amortized.
  */
 final class Felt {
-    /** Bets a seat may have on the felt when the table's rules do not say (every table before the rule existed). */
-    static final int BETS_PER_SEAT_DEFAULT = 100;
-    /** The most bets a table's rules may let one seat have on the felt: one full intent batch of them. */
-    static final int BETS_PER_SEAT_MAX = 4096;
-
     /** Placing order; null where a bet was taken off (a hole). */
     private final ArrayList<Bet> order = new ArrayList<>();
     private int holes;
@@ -109,11 +104,6 @@ final class Felt {
             throw new IllegalStateException("the felt is empty");
         }
         return order.get(order.size() - 1);
-    }
-
-    /** Takes the newest bet off the felt and returns it. */
-    Bet removeLast() {
-        return remove(newest().id());
     }
 
     /** The bets in placing order: an unmodifiable copy. */

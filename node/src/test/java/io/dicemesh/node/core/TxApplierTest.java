@@ -199,7 +199,7 @@ class TxApplierTest {
     void aSeatWithItsMostBetsOnTheFeltIsRefusedFeltFull() {
         TableFixture rich = new TableFixture(2, 100_000, 10_000_000);
         TableModel s = rich.fresh();
-        int most = 100; // Felt.BETS_PER_SEAT_MAX
+        int most = 100; // CrapsRules.FELT_BETS_PER_SEAT_DEFAULT
         Intent[] bets = new Intent[most + 1];
         for (int i = 0; i <= most; i++) {
             bets[i] = Wire.bet(i + 1, BetType.FIELD, 5);

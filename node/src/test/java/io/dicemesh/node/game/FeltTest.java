@@ -34,7 +34,7 @@ class FeltTest {
                 assertSame(gone, felt.remove(gone.id()), at);
                 assertNull(felt.remove(gone.id()), at + ": a bet is taken off once");
             } else if (op < 92) {
-                assertSame(reference.remove(reference.size() - 1), felt.removeLast(), at);
+                assertSame(reference.remove(reference.size() - 1), felt.remove(felt.newest().id()), at);
             } else if (op < 95) {
                 List<Bet> survivors = new ArrayList<>();
                 for (Bet bet : reference) {

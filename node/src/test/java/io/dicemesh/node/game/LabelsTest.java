@@ -43,7 +43,7 @@ class LabelsTest {
 
     @Test
     void refusalAndOutcomeLabelsAreTheVectorsNames() {
-        // felt-full is dicemesh's own bound (Felt.BETS_PER_SEAT_MAX) and bond-uncovered its reveal bond (DESIGN 5b),
+        // felt-full is dicemesh's own bound (CrapsRules.feltBetsPerSeat) and bond-uncovered its reveal bond (DESIGN 5b),
         // not CRAPS.md refusals; the rest are its names
         assertEquals(List.of("unknown-bet", "not-players-bet", "not-allowed-now", "under-min", "over-max",
                 "odds-over-limit", "insufficient-stack", "felt-full", "bank-cannot-cover",

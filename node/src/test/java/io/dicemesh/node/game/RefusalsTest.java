@@ -141,7 +141,7 @@ class RefusalsTest {
     @Test
     void aSeatWithItsMostBetsOnTheFeltIsRefusedFeltFullAndTheOthersStillBet() {
         TableDriver t = TableDriver.twoPlayers();
-        for (int i = 0; i < Felt.BETS_PER_SEAT_DEFAULT; i++) {
+        for (int i = 0; i < CrapsRules.FELT_BETS_PER_SEAT_DEFAULT; i++) {
             t.bet(0, FIELD, 5);
         }
         assertEquals(Refusal.FELT_FULL, t.refused(0, BetRequest.of(FIELD, 5)));
@@ -152,9 +152,9 @@ class RefusalsTest {
 
     @Test
     void aTableWhoseRulesAllowAFullIntentBatchOfBetsASeatTakesThemAndTakesThemDown() {
-        CrapsRules rules = new CrapsRules(5, 500, OddsLimits.THREE_FOUR_FIVE, true, Felt.BETS_PER_SEAT_MAX);
+        CrapsRules rules = new CrapsRules(5, 500, OddsLimits.THREE_FOUR_FIVE, true, CrapsRules.FELT_BETS_PER_SEAT_MAX);
         TableDriver t = TableDriver.of(rules, 1_000_000_000L, 1_000_000L, 1_000_000L);
-        long[] ids = new long[Felt.BETS_PER_SEAT_MAX];
+        long[] ids = new long[CrapsRules.FELT_BETS_PER_SEAT_MAX];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = t.bet(0, BetKind.PLACE, 5, 6); // off on the come-out: no bond, no exposure
         }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.dicemesh.node.api.ApiClient;
 import io.dicemesh.node.api.ApiException;
+import io.dicemesh.node.game.CrapsRules;
 import io.dicemesh.simulator.live.LocalMesh;
 import io.dicemesh.simulator.live.MeshTables;
 import java.io.IOException;
@@ -40,8 +41,6 @@ import org.HdrHistogram.Recorder;
 public final class BenchRun {
     /** Bets and take-downs one call of the batch route carries at most (one intent batch). */
     public static final int INTENTS_PER_REQUEST_MAX = io.dicemesh.protocol.WireLimits.INTENTS_PER_BATCH_MAX;
-    /** Bets a seat may have on the felt at tables whose rules do not raise it. */
-    static final int FELT_BETS_DEFAULT = 100;
     static final long STACK = 1_000_000_000L;
     static final long BANK = 1_000_000_000_000L;
     static final int[] PLACE_NUMBERS = {4, 5, 6, 8, 9, 10};
@@ -351,8 +350,7 @@ public final class BenchRun {
      * at least the default and at most what a table's rules may set.
      */
     static int feltBound(int batch) {
-        return Math.min(io.dicemesh.node.game.CrapsRules.FELT_BETS_PER_SEAT_MAX,
-                Math.max(FELT_BETS_DEFAULT, 2 * batch));
+        return Math.min(CrapsRules.FELT_BETS_PER_SEAT_MAX, Math.max(CrapsRules.FELT_BETS_PER_SEAT_DEFAULT, 2 * batch));
     }
 
     private void countTakeDowns(JsonObject answer) {
