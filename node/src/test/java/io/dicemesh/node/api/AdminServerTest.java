@@ -342,6 +342,10 @@ class AdminServerTest {
                 + "\",\"" + FOURTH.hex() + "\"],\"stack\":100,\"bank\":50}");
         assertEquals(1, ((ClientRequest.CreateTable) node.submitted.get(3)).rules().getLiarsTolerated(),
                 "four players tolerate one liar by default");
+        send("POST", "/v1/tables", "{\"players\":[\"" + ME.hex() + "\"],\"stack\":1,\"bank\":1,"
+                + "\"rules\":{\"felt_bets_per_seat\":100}}");
+        assertEquals(rules(), ((ClientRequest.CreateTable) node.submitted.get(4)).rules(),
+                "the default bound asked for stays unset: the genesis is a default table's");
         assertEquals(400, send("POST", "/v1/tables", "{\"players\":[\"" + ME.hex() + "\"],\"stack\":1,\"bank\":1,"
                 + "\"rules\":{\"liars_tolerated\":-1}}").status());
         assertEquals(400, send("POST", "/v1/tables", "{\"players\":[\"" + ME.hex() + "\"],\"stack\":1,\"bank\":1,"
